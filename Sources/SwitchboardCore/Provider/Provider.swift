@@ -1,0 +1,75 @@
+/// One provider's wire protocol. An adapter performs a send for one account and classifies what came back.
+public protocol Provider: Sendable {
+    /// The catalog name, e.g. "kaleyra".
+    var name: String { get }
+    var capabilities: ProviderCapabilities { get }
+
+    /// Sends to every recipient in `request` through `account`: one result per recipient, in request order.
+    /// Never throws: transport errors become `unavailable` or `ambiguous` failures.
+    func send(_ request: SendRequest, account: Account, timeout: Duration) async -> [RecipientResult]
+
+    func listTemplates(account: Account) async throws(ProviderOperationError) -> [ProviderTemplate]
+    func listNumbers(account: Account) async throws(ProviderOperationError) -> [ProviderNumber]
+    func accountInfo(account: Account) async throws(ProviderOperationError) -> [String: String]
+}
+
+extension Provider {
+    public func listTemplates(account: Account) async throws(ProviderOperationError) -> [ProviderTemplate] {
+        throw .unsupported(provider: name, operation: "templates")
+    }
+    public func listNumbers(account: Account) async throws(ProviderOperationError) -> [ProviderNumber] {
+        throw .unsupported(provider: name, operation: "numbers")
+    }
+    public func accountInfo(account: Account) async throws(ProviderOperationError) -> [String: String] {
+        throw .unsupported(provider: name, operation: "account info")
+    }
+}
+
+public struct ProviderCapabilities: Sendable, Hashable {
+    /// The most recipients one request may carry.
+    public var maxBatch: Int
+    public var maxTextLength: Int
+    public var supportsTemplates: Bool
+    public var supportsTemplateListing: Bool
+    public var supportsNumberListing: Bool
+
+    public init(
+        maxBatch: Int, maxTextLength: Int, supportsTemplates: Bool,
+        supportsTemplateListing: Bool, supportsNumberListing: Bool
+    ) {
+        self.maxBatch = maxBatch
+        self.maxTextLength = maxTextLength
+        self.supportsTemplates = supportsTemplates
+        self.supportsTemplateListing = supportsTemplateListing
+        self.supportsNumberListing = supportsNumberListing
+    }
+}
+
+public struct ProviderTemplate: Sendable, Hashable, Codable {
+    public var name: String
+    public var language: String?
+    public var status: String?
+    public var category: String?
+    public init(name: String, language: String?, status: String?, category: String?) {
+        self.name = name
+        self.language = language
+        self.status = status
+        self.category = category
+    }
+}
+
+public struct ProviderNumber: Sendable, Hashable, Codable {
+    public var id: String
+    public var label: String?
+    public var isDefault: Bool
+    public init(id: String, label: String?, isDefault: Bool) {
+        self.id = id
+        self.label = label
+        self.isDefault = isDefault
+    }
+}
+
+public enum ProviderOperationError: Error, Sendable, Equatable {
+    case unsupported(provider: String, operation: String)
+    case failed(ProviderFailure)
+}

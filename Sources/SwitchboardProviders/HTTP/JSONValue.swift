@@ -1,0 +1,53 @@
+import Foundation
+
+/// Any JSON value, for reading provider bodies whose shape varies.
+enum JSONValue: Sendable, Equatable, Decodable {
+    case string(String), number(Double), bool(Bool), object([String: JSONValue]), array([JSONValue]), null
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    subscript(key: String) -> JSONValue? {
+        if case .object(let object) = self { return object[key] }
+        return nil
+    }
+
+    var object: [String: JSONValue]? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    var array: [JSONValue]? {
+        if case .array(let array) = self { return array }
+        return nil
+    }
+
+    /// Strings as they are; numbers without a trailing ".0"; booleans as words.
+    var text: String? {
+        switch self {
+        case .string(let value): value
+        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .bool(let value): String(value)
+        default: nil
+        }
+    }
+
+    var bool: Bool? {
+        switch self {
+        case .bool(let value): value
+        case .string(let value): value == "true" ? true : (value == "false" ? false : nil)
+        default: nil
+        }
+    }
+}
