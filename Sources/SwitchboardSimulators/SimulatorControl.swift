@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+
+/// The simulators' control API: set and clear faults while running, read the request log.
+///   GET /faults · PUT /faults/{endpoint} (a Fault) · DELETE /faults[/{endpoint}] · GET /requests · DELETE /requests · GET /endpoints
+struct SimulatorControl: Sendable {
+    let faults: FaultBoard
+    let requests: RequestLog
+    let ports: PortRegistry
+    let endpoints: [String]
+
+    func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/endpoints") { _, _ in
+            var listing: [String: Any] = [:]
+            for endpoint in endpoints { listing[endpoint] = await ports.port(endpoint) ?? 0 }
+            return SimulatorResponses.json(.ok, ["data": listing])
+        }
+        router.get("/faults") { _, _ in encode(await faults.all()) }
+        router.put("/faults/:endpoint") { request, context in
+            let endpoint = context.parameters.get("endpoint") ?? ""
+            guard endpoints.contains(endpoint) else {
+                return SimulatorResponses.json(.notFound, ["error": ["code": "unknown_endpoint", "message": "no endpoint \(endpoint); see GET /endpoints"]])
+            }
+            let body = try await request.body.collect(upTo: 1 << 16)
+            guard let fault = try? JSONDecoder().decode(Fault.self, from: Data(buffer: body)) else {
+                return SimulatorResponses.json(.badRequest, ["error": ["code": "invalid_fault", "message": "expected {\"mode\": \"none|unavailable|rate_limited|refuse|hang|error\", …}"]])
+            }
+            await faults.set(fault, for: endpoint)
+            return encode(fault)
+        }
+        router.delete("/faults/:endpoint") { _, context in
+            await faults.clear(context.parameters.get("endpoint") ?? "")
+            return Response(status: .noContent)
+        }
+        router.delete("/faults") { _, _ in
+            await faults.clearAll()
+            return Response(status: .noContent)
+        }
+        router.get("/requests") { _, _ in encode(await requests.all()) }
+        router.delete("/requests") { _, _ in
+            await requests.clear()
+            return Response(status: .noContent)
+        }
+        return router
+    }
+
+    private func encode(_ value: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data()
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
