@@ -62,6 +62,7 @@ let package = Package(
                 "SwitchboardSimulators",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
     ],

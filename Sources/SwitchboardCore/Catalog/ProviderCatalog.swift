@@ -38,6 +38,12 @@ public struct ProviderCatalog: Sendable, Codable, Hashable {
     /// HTTP status ("401", or a family such as "5xx") → class, for bodies that carry no known code.
     public var httpStatus: [String: FailureClass]
 
+    /// Where an account's requests go: its own baseURL when set, else its pod's domain.
+    public func baseURL(pod: String?, override: String?) -> String? {
+        if let override, !override.isEmpty { return override }
+        return pod.flatMap { pods[$0.lowercased()]?.baseURL }
+    }
+
     /// The class for a provider code, if the table knows it.
     public func rule(forCode code: String) -> ErrorRule? { errors[code] }
 
