@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "switchboard", targets: ["SwitchboardCLI"]),
         .library(name: "SwitchboardCore", targets: ["SwitchboardCore"]),
         .library(name: "SwitchboardProviders", targets: ["SwitchboardProviders"]),
+        .library(name: "SwitchboardDispatch", targets: ["SwitchboardDispatch"]),
         .library(name: "SwitchboardSimulators", targets: ["SwitchboardSimulators"]),
     ],
     dependencies: [
@@ -22,6 +23,8 @@ let package = Package(
     targets: [
         // Domain, E.164, Provider protocol, catalog, config and the routing engine. No I/O modules.
         .target(name: "SwitchboardCore"),
+        // Performs the engine's decisions: health board, retry budget, batching by account.
+        .target(name: "SwitchboardDispatch", dependencies: ["SwitchboardCore"]),
         .target(
             name: "SwitchboardProviders",
             dependencies: [
@@ -47,6 +50,7 @@ let package = Package(
             name: "SwitchboardCLI",
             dependencies: [
                 "SwitchboardCore",
+                "SwitchboardDispatch",
                 "SwitchboardProviders",
                 "SwitchboardSimulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -54,6 +58,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(
+            name: "SwitchboardDispatchTests",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardDispatch",
+                "SwitchboardProviders",
+                "SwitchboardSimulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(
             name: "SwitchboardProvidersTests",
             dependencies: [

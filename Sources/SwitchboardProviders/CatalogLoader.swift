@@ -3,12 +3,12 @@ import SwitchboardCore
 
 /// Reads `providers/*.json`. A malformed catalog is reported with its file and JSON path.
 public enum CatalogLoader {
-    public static func load(directory: String) throws(CatalogLoadError) -> [String: ProviderCatalog] {
+    public static func load(directory: String) throws(ConfigLoadError) -> [String: ProviderCatalog] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
         } catch {
-            throw CatalogLoadError(problems: [ConfigProblem(file: directory, path: "$", message: "cannot read the provider catalog directory")])
+            throw ConfigLoadError(problems: [ConfigProblem(file: directory, path: "$", message: "cannot read the provider catalog directory")])
         }
         var catalogs: [String: ProviderCatalog] = [:]
         var problems: [ConfigProblem] = []
@@ -25,7 +25,7 @@ public enum CatalogLoader {
                 problems.append(problem)
             }
         }
-        guard problems.isEmpty else { throw CatalogLoadError(problems: problems) }
+        guard problems.isEmpty else { throw ConfigLoadError(problems: problems) }
         return catalogs
     }
 
@@ -48,7 +48,3 @@ public enum CatalogLoader {
     }
 }
 
-public struct CatalogLoadError: Error, Sendable, CustomStringConvertible {
-    public var problems: [ConfigProblem]
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
-}

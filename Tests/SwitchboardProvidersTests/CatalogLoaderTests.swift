@@ -25,7 +25,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try json.write(toFile: directory + "/x.json", atomically: true, encoding: .utf8)
-        let error = try #require(throws: CatalogLoadError.self) { try CatalogLoader.load(directory: directory) }
+        let error = try #require(throws: ConfigLoadError.self) { try CatalogLoader.load(directory: directory) }
         #expect(error.problems.first?.file == directory + "/x.json")
         #expect(error.problems.first?.path == path)
         #expect(error.description.contains("x.json: \(path)"))

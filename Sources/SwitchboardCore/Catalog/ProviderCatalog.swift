@@ -6,6 +6,11 @@ public struct ProviderCatalog: Sendable, Codable, Hashable {
         public var baseURL: String
         /// Other domains seen for the same pod; informational.
         public var alternateBaseURLs: [String]?
+        public init(region: String, baseURL: String, alternateBaseURLs: [String]? = nil) {
+            self.region = region
+            self.baseURL = baseURL
+            self.alternateBaseURLs = alternateBaseURLs
+        }
     }
 
     public struct Limits: Sendable, Codable, Hashable {
@@ -14,6 +19,12 @@ public struct ProviderCatalog: Sendable, Codable, Hashable {
         public var textMaxLength: Int
         /// Default messages per second per sender line.
         public var messagesPerSecond: Double
+        public init(maxBatch: Int, refMaxLength: Int, textMaxLength: Int, messagesPerSecond: Double) {
+            self.maxBatch = maxBatch
+            self.refMaxLength = refMaxLength
+            self.textMaxLength = textMaxLength
+            self.messagesPerSecond = messagesPerSecond
+        }
     }
 
     public struct ErrorRule: Sendable, Codable, Hashable {
@@ -37,6 +48,21 @@ public struct ProviderCatalog: Sendable, Codable, Hashable {
     public var errorParameters: [String: String]?
     /// HTTP status ("401", or a family such as "5xx") → class, for bodies that carry no known code.
     public var httpStatus: [String: FailureClass]
+
+    public init(
+        name: String, wireFormat: String, auth: String, pods: [String: Pod], limits: Limits, supportsTemplates: Bool,
+        errors: [String: ErrorRule], errorParameters: [String: String]? = nil, httpStatus: [String: FailureClass]
+    ) {
+        self.name = name
+        self.wireFormat = wireFormat
+        self.auth = auth
+        self.pods = pods
+        self.limits = limits
+        self.supportsTemplates = supportsTemplates
+        self.errors = errors
+        self.errorParameters = errorParameters
+        self.httpStatus = httpStatus
+    }
 
     /// Where an account's requests go: its own baseURL when set, else its pod's domain.
     public func baseURL(pod: String?, override: String?) -> String? {

@@ -1,5 +1,5 @@
 /// A classified failure for one recipient, keeping what the provider actually said.
-public struct ProviderFailure: Sendable, Equatable, Codable, Error {
+public struct ProviderFailure: Sendable, Hashable, Codable, Error {
     /// Whom a rate limit or failure concerns: the whole account, or only this recipient on it (e.g. WhatsApp's pair rate).
     public enum Scope: String, Sendable, Codable { case account, recipient }
 

@@ -1,6 +1,6 @@
 /// The provider's answer for one recipient of a send.
-public struct RecipientResult: Sendable, Equatable {
-    public enum Outcome: Sendable, Equatable {
+public struct RecipientResult: Sendable, Hashable {
+    public enum Outcome: Sendable, Hashable {
         /// The provider took the message; `status` is its own word for it ("sent", "accepted", …).
         case accepted(providerMessageId: String, status: String)
         case failed(ProviderFailure)

@@ -1,0 +1,78 @@
+/// One account's breaker: it opens after `failureThreshold` consecutive failures that are the account's fault,
+/// goes half-open after the cooldown to let one probe through, and closes on the probe's success.
+public struct CircuitBreaker: Sendable, Hashable {
+    public enum State: Sendable, Hashable {
+        case closed(consecutiveFailures: Int)
+        case open(until: Instant)
+        case halfOpen(probeInFlight: Bool)
+    }
+
+    /// What callers and explanations see.
+    public enum Phase: String, Sendable, Codable { case closed, open, halfOpen = "half-open" }
+
+    public private(set) var state: State = .closed(consecutiveFailures: 0)
+    public let failureThreshold: Int
+    public let cooldownMs: Int
+
+    public init(failureThreshold: Int, cooldownMs: Int) {
+        self.failureThreshold = max(1, failureThreshold)
+        self.cooldownMs = cooldownMs
+    }
+
+    public func phase(at now: Instant) -> Phase {
+        switch state {
+        case .closed: .closed
+        case .open(let until): now >= until ? .halfOpen : .open
+        case .halfOpen: .halfOpen
+        }
+    }
+
+    /// Whether a request may go now, without taking the probe.
+    public func wouldAdmit(at now: Instant) -> Bool {
+        switch state {
+        case .closed: true
+        case .open(let until): now >= until
+        case .halfOpen(let probeInFlight): !probeInFlight
+        }
+    }
+
+    /// Takes permission to send; in half-open, only one caller gets it.
+    public mutating func admit(at now: Instant) -> Bool {
+        switch state {
+        case .closed: return true
+        case .open(let until):
+            guard now >= until else { return false }
+            state = .halfOpen(probeInFlight: true)
+            return true
+        case .halfOpen(let probeInFlight):
+            guard !probeInFlight else { return false }
+            state = .halfOpen(probeInFlight: true)
+            return true
+        }
+    }
+
+    /// The account answered in a way that says it works (success, or a recipient/content rejection).
+    public mutating func recordHealthy() {
+        state = .closed(consecutiveFailures: 0)
+    }
+
+    /// A failure that is the account's fault.
+    public mutating func recordFailure(at now: Instant) {
+        switch state {
+        case .closed(let failures):
+            state = failures + 1 >= failureThreshold ? .open(until: now + cooldownMs) : .closed(consecutiveFailures: failures + 1)
+        case .halfOpen, .open:
+            state = .open(until: now + cooldownMs)
+        }
+    }
+
+    /// An attempt that says nothing about the account (e.g. cancelled): give back a half-open probe.
+    public mutating func releaseProbe() {
+        if case .halfOpen(true) = state { state = .halfOpen(probeInFlight: false) }
+    }
+
+    public var openUntil: Instant? {
+        if case .open(let until) = state { return until }
+        return nil
+    }
+}

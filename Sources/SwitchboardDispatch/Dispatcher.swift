@@ -1,0 +1,166 @@
+import SwitchboardCore
+
+/// Carries a send through the engine: plans each recipient, groups recipients that go to the same account into one
+/// provider request, performs attempts, and feeds the outcomes back to the plans and the health board.
+public struct Dispatcher: Sendable {
+    public struct Request: Sendable {
+        public var recipients: [PhoneNumber]
+        public var body: MessageBody
+        public var ref: String?
+        public var ref1: String?
+        public var ref2: String?
+        /// Pins an account by id or sender line.
+        public var from: String?
+        /// Pins a route by name.
+        public var route: String?
+
+        public init(recipients: [PhoneNumber], body: MessageBody, ref: String? = nil, ref1: String? = nil, ref2: String? = nil, from: String? = nil, route: String? = nil) {
+            self.recipients = recipients
+            self.body = body
+            self.ref = ref
+            self.ref1 = ref1
+            self.ref2 = ref2
+            self.from = from
+            self.route = route
+        }
+    }
+
+    /// One recipient's result.
+    public struct Result: Sendable {
+        public var recipient: PhoneNumber
+        public var route: String?
+        public var outcome: Outcome
+        public var attempts: [Attempt]
+    }
+
+    public enum Outcome: Sendable, Hashable {
+        case planned(SendPlan.Outcome)
+        case unroutable(RoutingError)
+    }
+
+    public let table: RouteTable
+    public let providers: [String: any Provider]
+    public let health: HealthBoard
+    public let clock: any GatewayClock
+    /// The status callback URL for an account, when the provider takes one per request.
+    public let callbackURL: @Sendable (Account) -> String?
+    private let seeds: @Sendable () -> UInt64
+
+    public init(
+        table: RouteTable, providers: [String: any Provider], health: HealthBoard, clock: any GatewayClock,
+        callbackURL: @escaping @Sendable (Account) -> String? = { _ in nil },
+        seeds: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
+    ) {
+        self.table = table
+        self.providers = providers
+        self.health = health
+        self.clock = clock
+        self.callbackURL = callbackURL
+        self.seeds = seeds
+    }
+
+    public var planner: RoutePlanner { RoutePlanner(table: table) }
+
+    public func send(_ request: Request) async -> [Result] {
+        let started = clock.now()
+        var random = SplitMix64(seed: seeds())
+        var plans: [SendPlan?] = []
+        var results: [Result?] = Array(repeating: nil, count: request.recipients.count)
+        var routes: [String?] = Array(repeating: nil, count: request.recipients.count)
+        for (index, recipient) in request.recipients.enumerated() {
+            switch planner.plan(to: recipient, kind: request.body.kind, from: request.from, route: request.route, draw: random.nextUnit()) {
+            case .success(let plan):
+                routes[index] = plan.routeName
+                plans.append(SendPlan(candidates: plan.candidates, policy: plan.policy, startedAt: started, seed: random.next()))
+            case .failure(let error):
+                plans.append(nil)
+                results[index] = Result(recipient: recipient, route: nil, outcome: .unroutable(error), attempts: [])
+            }
+        }
+        let planned = plans.compactMap { $0 }.count
+        await health.beginSends(planned)
+
+        while results.contains(where: { $0 == nil }) {
+            let now = clock.now()
+            let snapshot = await health.snapshot()
+            let budget = await health.budget()
+            var batches: [String: Batch] = [:]
+            var earliestWait: Instant?
+            for index in plans.indices where results[index] == nil {
+                guard var plan = plans[index] else { continue }
+                let action = plan.next(now: now, health: snapshot, budget: budget)
+                switch action {
+                case .finish(let outcome):
+                    results[index] = Result(recipient: request.recipients[index], route: routes[index], outcome: .planned(outcome), attempts: plan.attempts)
+                case .wait(let until):
+                    earliestWait = min(earliestWait ?? until, until)
+                case .attempt(let account, let timeoutMs, let isRetry):
+                    let key = "\(account.id)|\(isRetry)"
+                    batches[key, default: Batch(account: account, isRetry: isRetry, timeoutMs: timeoutMs)].add(index, timeoutMs: timeoutMs)
+                }
+                plans[index] = plan
+            }
+            if batches.isEmpty {
+                if let earliestWait { try? await clock.sleep(until: earliestWait) }
+                continue
+            }
+            let outcomes = await perform(Array(batches.values), request: request, now: now)
+            for (index, report) in outcomes {
+                switch report {
+                case .skipped(let account, let reason): plans[index]?.recordSkip(account: account, reason: reason)
+                case .done(let account, let outcome, let durationMs):
+                    plans[index]?.record(account: account, outcome: outcome, durationMs: durationMs, now: clock.now())
+                }
+            }
+        }
+        await health.endSends(planned)
+        return results.map { $0! }
+    }
+
+    private struct Batch: Sendable {
+        var account: Account
+        var isRetry: Bool
+        var timeoutMs: Int
+        var indices: [Int] = []
+        mutating func add(_ index: Int, timeoutMs: Int) {
+            indices.append(index)
+            self.timeoutMs = min(self.timeoutMs, timeoutMs)
+        }
+    }
+
+    private enum Report: Sendable {
+        case skipped(Account, SkipReason)
+        case done(Account, RecipientResult.Outcome, durationMs: Int)
+    }
+
+    private func perform(_ batches: [Batch], request: Request, now: Instant) async -> [(Int, Report)] {
+        await withTaskGroup(of: [(Int, Report)].self) { group in
+            for batch in batches {
+                group.addTask {
+                    let account = batch.account
+                    guard let provider = providers[account.provider] else {
+                        let failure = ProviderFailure(.unauthorized, message: "no adapter for provider \(account.provider)")
+                        return batch.indices.map { ($0, .done(account, .failed(failure), durationMs: 0)) }
+                    }
+                    guard await health.acquire(account.id, now: clock.now(), isRetry: batch.isRetry) else {
+                        return batch.indices.map { ($0, .skipped(account, .probeInFlight)) }
+                    }
+                    let recipients = batch.indices.map { request.recipients[$0] }
+                    let send = SendRequest(
+                        recipients: recipients, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
+                        callbackURL: callbackURL(account))
+                    let started = clock.now()
+                    let answers = await provider.send(send, account: account, timeout: .milliseconds(batch.timeoutMs))
+                    let ended = clock.now()
+                    // One provider request is one health event for the account, whatever the batch size.
+                    let representative = answers.first { $0.failure == nil }?.outcome ?? answers.first?.outcome
+                    if let representative { await health.record(account.id, outcome: representative, now: ended, wasRetry: batch.isRetry) }
+                    return zip(batch.indices, answers).map { ($0, .done(account, $1.outcome, durationMs: ended - started)) }
+                }
+            }
+            var all: [(Int, Report)] = []
+            for await reports in group { all += reports }
+            return all
+        }
+    }
+}

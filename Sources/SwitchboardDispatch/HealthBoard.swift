@@ -1,0 +1,53 @@
+import SwitchboardCore
+
+/// Every account's breaker, Retry-After and recent counts, plus the retry budget's counters. Shared by all sends.
+public actor HealthBoard {
+    public struct Stats: Sendable, Hashable, Codable {
+        public var successes = 0
+        public var failures = 0
+        public var lastError: String?
+        public var lastErrorCode: String?
+    }
+
+    private var health: [String: AccountHealth] = [:]
+    private var stats: [String: Stats] = [:]
+    private let breakerTemplate: CircuitBreaker
+    private var activeSends = 0
+    private var activeRetries = 0
+
+    public init(policy: Policy) {
+        breakerTemplate = CircuitBreaker(failureThreshold: policy.circuitBreaker.failureThreshold, cooldownMs: policy.circuitBreaker.cooldownMs)
+    }
+
+    public func snapshot() -> [String: AccountHealth] { health }
+    public func stats(of account: String) -> Stats { stats[account] ?? Stats() }
+    public func budget() -> RetryBudget { RetryBudget(activeSends: activeSends, activeRetries: activeRetries) }
+
+    /// Takes the account for one attempt; false if its breaker or a Retry-After says no (or another caller took the probe).
+    public func acquire(_ account: String, now: Instant, isRetry: Bool) -> Bool {
+        var entry = health[account] ?? AccountHealth(breaker: breakerTemplate)
+        guard entry.unavailability(at: now) == nil, entry.breaker.admit(at: now) else { return false }
+        health[account] = entry
+        if isRetry { activeRetries += 1 }
+        return true
+    }
+
+    public func record(_ account: String, outcome: RecipientResult.Outcome, now: Instant, wasRetry: Bool) {
+        var entry = health[account] ?? AccountHealth(breaker: breakerTemplate)
+        HealthRules.apply(outcome, to: &entry, now: now)
+        health[account] = entry
+        if wasRetry { activeRetries -= 1 }
+        var counts = stats[account] ?? Stats()
+        switch outcome {
+        case .accepted: counts.successes += 1
+        case .failed(let failure):
+            counts.failures += 1
+            counts.lastError = failure.message
+            counts.lastErrorCode = failure.failureClass.rawValue
+        }
+        stats[account] = counts
+    }
+
+    public func beginSends(_ count: Int) { activeSends += count }
+    public func endSends(_ count: Int) { activeSends -= count }
+}
