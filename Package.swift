@@ -46,9 +46,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The gateway as users run it: configuration, HTTP API, background services.
+        .target(
+            name: "SwitchboardApp",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardDispatch",
+                "SwitchboardProviders",
+                "SwitchboardSimulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "SwitchboardCLI",
             dependencies: [
+                "SwitchboardApp",
                 "SwitchboardCore",
                 "SwitchboardDispatch",
                 "SwitchboardProviders",
@@ -58,6 +73,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(
+            name: "SwitchboardAppTests",
+            dependencies: [
+                "SwitchboardApp",
+                "SwitchboardCore",
+                "SwitchboardSimulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "SwitchboardDispatchTests",
             dependencies: [

@@ -15,35 +15,44 @@ public struct GatewayConfigLoader: Sendable {
 
     /// The document with every `${VAR}` expanded, for other sections to decode from.
     public func expand(_ data: Data) -> Result<Data, ConfigLoadError> {
-        let root: Any
-        do {
-            root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            return .failure(ConfigLoadError(problems: [problem("$", "is not valid JSON: \(Self.reason(error))")]))
-        }
-        guard root is [String: Any] else { return .failure(ConfigLoadError(problems: [problem("$", "must be a JSON object")])) }
-        var problems: [ConfigProblem] = []
-        let expanded = walk(root, path: "$", problems: &problems)
-        guard problems.isEmpty else { return .failure(ConfigLoadError(problems: problems.sorted { $0.path < $1.path })) }
-        return .success((try? JSONSerialization.data(withJSONObject: expanded)) ?? data)
+        let (expanded, problems) = expandCollecting(data)
+        guard problems.isEmpty, let expanded else { return .failure(ConfigLoadError(problems: problems)) }
+        return .success(expanded)
     }
 
     public func load(_ data: Data) -> Result<RouteTable, ConfigLoadError> {
-        let expanded: Data
-        switch expand(data) {
-        case .success(let value): expanded = value
-        case .failure(let error): return .failure(error)
-        }
+        // Unset variables are reported alongside every other problem, not instead of them.
+        let (expanded, expansionProblems) = expandCollecting(data)
+        guard let expanded else { return .failure(ConfigLoadError(problems: expansionProblems)) }
         let document: GatewayFile
         do {
             document = try JSONDecoder().decode(GatewayFile.self, from: expanded)
         } catch let error as DecodingError {
             let (path, message) = JSONPath.describe(error)
-            return .failure(ConfigLoadError(problems: [problem(path, message)]))
+            return .failure(ConfigLoadError(problems: expansionProblems + [problem(path, message)]))
         } catch {
-            return .failure(ConfigLoadError(problems: [problem("$", "\(error)")]))
+            return .failure(ConfigLoadError(problems: expansionProblems + [problem("$", "\(error)")]))
         }
-        return validate(document)
+        switch validate(document) {
+        case .success(let table):
+            return expansionProblems.isEmpty ? .success(table) : .failure(ConfigLoadError(problems: expansionProblems))
+        case .failure(let error):
+            return .failure(ConfigLoadError(problems: expansionProblems + error.problems))
+        }
+    }
+
+    /// Nil data only when the bytes are not a JSON object; unset variables are left as written and reported.
+    private func expandCollecting(_ data: Data) -> (Data?, [ConfigProblem]) {
+        let root: Any
+        do {
+            root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            return (nil, [problem("$", "is not valid JSON: \(Self.reason(error))")])
+        }
+        guard root is [String: Any] else { return (nil, [problem("$", "must be a JSON object")]) }
+        var problems: [ConfigProblem] = []
+        let expanded = walk(root, path: "$", problems: &problems)
+        return ((try? JSONSerialization.data(withJSONObject: expanded)) ?? data, problems.sorted { $0.path < $1.path })
     }
 
     private func validate(_ document: GatewayFile) -> Result<RouteTable, ConfigLoadError> {

@@ -1,0 +1,39 @@
+import ArgumentParser
+import SwitchboardApp
+import SwitchboardSimulators
+
+struct SimulateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Run the Kaleyra and Klaros simulators standalone, as gateway.json's `simulators` section describes them.",
+        discussion: """
+            Faults are set while running through the control API (simulators.controlPort), e.g.
+              curl -X PUT localhost:7099/faults/kaleyra.in -d '{"mode":"unavailable"}'
+            Modes: none, unavailable, rate_limited (retryAfterSeconds), refuse, hang (hangSeconds), error (errorCode);
+            with optional fraction (0..1) and latencyMs. GET /endpoints, GET /faults, GET /requests, DELETE /faults.
+            """)
+
+    @OptionGroup var options: ConfigOptions
+
+    func run() async throws {
+        let loaded: GatewayConfiguration
+        do {
+            loaded = try GatewayConfiguration.load(path: options.config, providersDirectory: options.providers)
+        } catch {
+            for problem in error.problems { printError(problem.description) }
+            throw ExitCode(1)
+        }
+        guard let setup = loaded.simulators else {
+            printError("\(options.config): $.simulators: is required to run the simulators")
+            throw ExitCode(1)
+        }
+        let host = SimulatorHost(setup: setup)
+        try await host.withRunning { host in
+            for endpoint in host.endpoints {
+                print("\(endpoint): \(await host.baseURL(endpoint) ?? "?")")
+            }
+            if let control = await host.baseURL(SimulatorHost.controlEndpoint) { print("control: \(control)") }
+            try await Task.sleep(for: .seconds(365 * 24 * 3600))
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import SwitchboardApp
+import SwitchboardCore
+import Testing
+
+/// The repo's gateway.json is the offline default: it must load with no environment at all.
+@Suite struct RepositoryConfigTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func offlineDefaultLoadsWithoutAnyEnvironment() throws {
+        let loaded = try GatewayConfiguration.load(path: Self.repoRoot + "/gateway.json", environment: [:])
+        #expect(Set(loaded.table.accounts.map(\.id)) == ["kaleyra-in", "kaleyra-sg", "kaleyra-eu", "kaleyra-na", "klaros"])
+        #expect(loaded.table.accounts.allSatisfy { $0.baseURL.hasPrefix("http://127.0.0.1:") })
+        #expect(loaded.simulators?.kaleyra?.pods.count == 4)
+    }
+
+    @Test(arguments: [("+919812345678", "india", "kaleyra-in"), ("+12025550123", "north-america", "kaleyra-na"), ("+447700900123", "europe", "kaleyra-eu"), ("+6591234567", "southeast-asia", "kaleyra-sg")])
+    func offlineDefaultRoutesByRegion(to: String, route: String, account: String) throws {
+        let loaded = try GatewayConfiguration.load(path: Self.repoRoot + "/gateway.json", environment: [:])
+        let explanation = RoutePlanner(table: loaded.table).explain(to: try PhoneNumber(to), kind: .text, draw: 0, health: [String: AccountHealth](), now: Instant(milliseconds: 0))
+        #expect(explanation.route == route)
+        #expect(explanation.wouldUse == account)
+        #expect(explanation.candidates.map(\.account).contains("klaros"), "every region fails over to Klaros")
+    }
+
+    @Test func environmentOverridesGoLive() throws {
+        let loaded = try GatewayConfiguration.load(path: Self.repoRoot + "/gateway.json", environment: ["KALEYRA_IN_URL": "https://api.in.kaleyra.io", "KALEYRA_IN_KEY": "live-key"])
+        let account = try #require(loaded.table.account("kaleyra-in"))
+        #expect(account.baseURL == "https://api.in.kaleyra.io")
+        #expect(account.apiKey.value == "live-key")
+    }
+}
