@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Domain, E.164, Provider protocol, catalog, config and the routing engine. No I/O modules.
@@ -46,6 +50,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Messages, attempts, status history and idempotency keys, behind the MessageStore protocol.
+        .target(
+            name: "SwitchboardStore",
+            dependencies: ["SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // The gateway as users run it: configuration, HTTP API, background services.
         .target(
             name: "SwitchboardApp",
@@ -54,9 +63,13 @@ let package = Package(
                 "SwitchboardDispatch",
                 "SwitchboardProviders",
                 "SwitchboardSimulators",
+                "SwitchboardStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -73,11 +86,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardCore", "SwitchboardStore"]),
         .testTarget(
             name: "SwitchboardAppTests",
             dependencies: [
                 "SwitchboardApp",
                 "SwitchboardCore",
+                "SwitchboardStore",
                 "SwitchboardSimulators",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

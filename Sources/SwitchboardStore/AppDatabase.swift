@@ -1,0 +1,91 @@
+import Foundation
+import GRDB
+
+/// The gateway's SQLite database: one writer, its schema kept by a migrator.
+public struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// A file database in WAL mode, for production.
+    public static func open(path: String) throws -> AppDatabase {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            // WAL is set by DatabasePool; NORMAL sync is durable across process crashes in WAL mode.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// An in-memory database, for tests.
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue())
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "message") { table in
+                table.primaryKey("id", .text)
+                table.column("recipient", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("body", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("route", .text)
+                table.column("account", .text)
+                table.column("provider", .text)
+                table.column("providerMessageId", .text)
+                table.column("errorCode", .text)
+                table.column("errorMessage", .text)
+                table.column("providerCode", .text)
+                table.column("ref", .text)
+                table.column("ref1", .text)
+                table.column("ref2", .text)
+                table.column("createdAt", .datetime).notNull()
+                table.column("updatedAt", .datetime).notNull()
+            }
+            try db.create(index: "message_on_recipient_createdAt", on: "message", columns: ["recipient", "createdAt"])
+            try db.create(index: "message_on_status_createdAt", on: "message", columns: ["status", "createdAt"])
+            try db.create(index: "message_on_createdAt", on: "message", columns: ["createdAt"])
+            try db.create(index: "message_on_providerMessageId", on: "message", columns: ["providerMessageId"])
+            try db.create(table: "attempt") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("messageId", .text).notNull().references("message", onDelete: .cascade).indexed()
+                table.column("account", .text).notNull()
+                table.column("provider", .text).notNull()
+                table.column("outcome", .text).notNull()
+                table.column("providerCode", .text)
+                table.column("message", .text)
+                table.column("providerMessageId", .text)
+                table.column("durationMs", .integer).notNull()
+                table.column("decision", .text).notNull()
+                table.column("at", .datetime).notNull()
+            }
+            try db.create(table: "statusEvent") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("messageId", .text).notNull().references("message", onDelete: .cascade).indexed()
+                table.column("status", .text).notNull()
+                table.column("source", .text).notNull()
+                table.column("at", .datetime).notNull()
+            }
+            try db.create(table: "idempotencyKey") { table in
+                table.primaryKey("key", .text)
+                table.column("requestHash", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("bootId", .text).notNull()
+                table.column("messageIds", .text).notNull()
+                table.column("responseStatus", .integer)
+                table.column("responseBody", .blob)
+                table.column("createdAt", .datetime).notNull()
+                table.column("expiresAt", .datetime)
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// `MessageStore` on SQLite through GRDB.
+public struct SQLiteMessageStore: MessageStore {
+    private let database: AppDatabase
+    /// Identifies this process, so keys left in progress by a crashed one are recognised.
+    private let bootId: String
+
+    public init(database: AppDatabase, bootId: String = UUID().uuidString) {
+        self.database = database
+        self.bootId = bootId
+    }
+
+    public func beginIdempotent(key: String, requestHash: String, messageIds: [String], now: Date) async throws -> IdempotencyBegin {
+        let bootId = self.bootId
+        let ids = String(decoding: try JSONEncoder().encode(messageIds), as: UTF8.self)
+        return try await database.writer.write { db in
+            if let existing = try IdempotencyRecord.fetchOne(db, key: key), existing.expiresAt.map({ $0 > now }) ?? true {
+                guard existing.requestHash == requestHash else { return .mismatch }
+                if existing.state == "completed", let status = existing.responseStatus, let body = existing.responseBody {
+                    return .completed(status: status, body: body)
+                }
+                if existing.bootId == bootId { return .inProgress }
+                let earlier = (try? JSONDecoder().decode([String].self, from: Data(existing.messageIds.utf8))) ?? []
+                return .interrupted(messageIds: earlier)
+            }
+            try IdempotencyRecord(
+                key: key, requestHash: requestHash, state: "in_progress", bootId: bootId, messageIds: ids,
+                responseStatus: nil, responseBody: nil, createdAt: now, expiresAt: nil
+            ).save(db)
+            return .claimed
+        }
+    }
+
+    public func insert(_ messages: [NewMessage]) async throws {
+        try await database.writer.write { db in
+            for message in messages {
+                try MessageRecord(
+                    id: message.id, recipient: message.recipient, kind: message.kind.rawValue, body: message.body,
+                    status: MessageStatus.sending.rawValue, ref: message.ref, ref1: message.ref1, ref2: message.ref2,
+                    createdAt: message.createdAt, updatedAt: message.createdAt
+                ).insert(db)
+                try StatusEventRecord(messageId: message.id, status: MessageStatus.sending.rawValue, source: "gateway", at: message.createdAt).insert(db)
+            }
+        }
+    }
+
+    public func record(_ attempts: [NewAttempt]) async throws {
+        guard !attempts.isEmpty else { return }
+        try await database.writer.write { db in
+            for entry in attempts {
+                let attempt = entry.attempt
+                try AttemptRecord(
+                    messageId: entry.messageId, account: attempt.account, provider: attempt.provider, outcome: attempt.outcome,
+                    providerCode: attempt.providerCode, message: attempt.message, providerMessageId: attempt.providerMessageId,
+                    durationMs: attempt.durationMs, decision: attempt.decision, at: entry.at
+                ).insert(db)
+            }
+        }
+    }
+
+    public func complete(_ completions: [MessageCompletion], idempotency: IdempotencyCompletion?) async throws {
+        try await database.writer.write { db in
+            for completion in completions {
+                guard var record = try MessageRecord.fetchOne(db, key: completion.messageId) else { continue }
+                record.status = completion.status.rawValue
+                record.route = completion.route
+                record.account = completion.account
+                record.provider = completion.provider
+                record.providerMessageId = completion.providerMessageId
+                record.errorCode = completion.errorCode
+                record.errorMessage = completion.errorMessage
+                record.providerCode = completion.providerCode
+                record.updatedAt = completion.at
+                try record.update(db)
+                try StatusEventRecord(messageId: completion.messageId, status: completion.status.rawValue, source: "gateway", at: completion.at).insert(db)
+            }
+            if let idempotency, var key = try IdempotencyRecord.fetchOne(db, key: idempotency.key) {
+                key.state = "completed"
+                key.responseStatus = idempotency.responseStatus
+                key.responseBody = idempotency.responseBody
+                key.expiresAt = idempotency.expiresAt
+                try key.update(db)
+            }
+        }
+    }
+
+    public func releaseIdempotency(key: String) async throws {
+        _ = try await database.writer.write { db in try IdempotencyRecord.deleteOne(db, key: key) }
+    }
+
+    public func message(id: String) async throws -> StoredMessage? {
+        try await database.writer.read { db in
+            guard let record = try MessageRecord.fetchOne(db, key: id) else { return nil }
+            return try Self.assemble(record, db)
+        }
+    }
+
+    public func messages(_ query: MessageQuery) async throws -> [StoredMessage] {
+        try await database.writer.read { db in
+            var request = MessageRecord.all()
+            if let to = query.to { request = request.filter(MessageRecord.Columns.recipient == to) }
+            if let status = query.status { request = request.filter(MessageRecord.Columns.status == status.rawValue) }
+            let records = try request.order(MessageRecord.Columns.createdAt.desc, Column.rowID.desc).limit(query.limit).fetchAll(db)
+            return try records.map { try Self.assemble($0, db) }
+        }
+    }
+
+    public func recoverInterrupted(now: Date) async throws -> Int {
+        try await database.writer.write { db in
+            let stuck = try MessageRecord.filter(MessageRecord.Columns.status == MessageStatus.sending.rawValue).fetchAll(db)
+            for var record in stuck {
+                record.status = MessageStatus.unknown.rawValue
+                record.errorCode = "status_unknown"
+                record.errorMessage = "the gateway stopped while this message was being sent; it may have reached the provider"
+                record.updatedAt = now
+                try record.update(db)
+                try StatusEventRecord(messageId: record.id, status: MessageStatus.unknown.rawValue, source: "recovery", at: now).insert(db)
+            }
+            return stuck.count
+        }
+    }
+
+    public func purgeIdempotency(now: Date) async throws -> Int {
+        try await database.writer.write { db in
+            try IdempotencyRecord.filter(IdempotencyRecord.Columns.expiresAt != nil && IdempotencyRecord.Columns.expiresAt < now).deleteAll(db)
+        }
+    }
+
+    private static func assemble(_ record: MessageRecord, _ db: Database) throws -> StoredMessage {
+        let attempts = try AttemptRecord.filter(AttemptRecord.Columns.messageId == record.id).order(AttemptRecord.Columns.id).fetchAll(db)
+        let history = try StatusEventRecord.filter(StatusEventRecord.Columns.messageId == record.id).order(StatusEventRecord.Columns.id).fetchAll(db)
+        return StoredMessage(
+            id: record.id, recipient: record.recipient, kind: MessageKind(rawValue: record.kind) ?? .text, body: record.body,
+            status: MessageStatus(rawValue: record.status) ?? .unknown, route: record.route, account: record.account,
+            provider: record.provider, providerMessageId: record.providerMessageId, errorCode: record.errorCode,
+            errorMessage: record.errorMessage, providerCode: record.providerCode, ref: record.ref, ref1: record.ref1, ref2: record.ref2,
+            createdAt: record.createdAt, updatedAt: record.updatedAt,
+            attempts: attempts.map {
+                Attempt(account: $0.account, provider: $0.provider, outcome: $0.outcome, providerCode: $0.providerCode, message: $0.message,
+                        providerMessageId: $0.providerMessageId, durationMs: $0.durationMs, decision: $0.decision)
+            },
+            history: history.map { StatusEvent(status: $0.status, source: $0.source, at: $0.at) })
+    }
+}

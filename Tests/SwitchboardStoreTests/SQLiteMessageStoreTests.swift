@@ -1,0 +1,74 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+import Testing
+
+@Suite struct SQLiteMessageStoreTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    private func message(_ id: String, to: String = "919812345678", at offset: TimeInterval = 0) -> NewMessage {
+        NewMessage(id: id, recipient: to, kind: .text, body: #"{"text":"hi"}"#, ref: "r", ref1: nil, ref2: nil, createdAt: now.addingTimeInterval(offset))
+    }
+
+    @Test func messageIsStoredBeforeSendingThenSettledWithAttemptsAndHistory() async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        try await store.insert([message("m1")])
+        #expect(try await store.message(id: "m1")?.status == .sending)
+        try await store.record([NewAttempt(messageId: "m1", attempt: Attempt(account: "a", provider: "kaleyra", outcome: "unavailable", providerCode: nil, durationMs: 12, decision: "fail over"), at: now)])
+        try await store.record([NewAttempt(messageId: "m1", attempt: Attempt(account: "b", provider: "klaros", outcome: "accepted", providerMessageId: "wamid.1", durationMs: 8, decision: "done"), at: now)])
+        try await store.complete([MessageCompletion(messageId: "m1", status: .sent, route: "india", account: "b", provider: "klaros", providerMessageId: "wamid.1", errorCode: nil, errorMessage: nil, providerCode: nil, at: now)], idempotency: nil)
+        let stored = try #require(try await store.message(id: "m1"))
+        #expect(stored.status == .sent)
+        #expect(stored.account == "b")
+        #expect(stored.attempts.map(\.account) == ["a", "b"])
+        #expect(stored.history.map(\.status) == ["sending", "sent"])
+        #expect(try await store.message(id: "nope") == nil)
+    }
+
+    @Test func listingIsNewestFirstWithFiltersAndLimit() async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        try await store.insert([message("old", at: 0), message("mid", to: "447700900123", at: 1), message("new", at: 2)])
+        #expect(try await store.messages(MessageQuery(limit: 10)).map(\.id) == ["new", "mid", "old"])
+        #expect(try await store.messages(MessageQuery(to: "919812345678", limit: 10)).map(\.id) == ["new", "old"])
+        #expect(try await store.messages(MessageQuery(limit: 1)).map(\.id) == ["new"])
+        try await store.complete([MessageCompletion(messageId: "mid", status: .failed, route: nil, account: nil, provider: nil, providerMessageId: nil, errorCode: "provider_error", errorMessage: "x", providerCode: nil, at: now)], idempotency: nil)
+        #expect(try await store.messages(MessageQuery(status: .failed, limit: 10)).map(\.id) == ["mid"])
+    }
+
+    @Test func idempotencyKeysClaimReplayMismatchAndExpire() async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        #expect(try await store.beginIdempotent(key: "k", requestHash: "h1", messageIds: ["m1"], now: now) == .claimed)
+        #expect(try await store.beginIdempotent(key: "k", requestHash: "h1", messageIds: ["m2"], now: now) == .inProgress)
+        #expect(try await store.beginIdempotent(key: "k", requestHash: "h2", messageIds: ["m2"], now: now) == .mismatch)
+        let body = Data(#"{"data":[]}"#.utf8)
+        try await store.complete([], idempotency: IdempotencyCompletion(key: "k", responseStatus: 200, responseBody: body, expiresAt: now.addingTimeInterval(86_400)))
+        #expect(try await store.beginIdempotent(key: "k", requestHash: "h1", messageIds: ["m3"], now: now.addingTimeInterval(3600)) == .completed(status: 200, body: body))
+        #expect(try await store.purgeIdempotency(now: now.addingTimeInterval(3600)) == 0)
+        #expect(try await store.purgeIdempotency(now: now.addingTimeInterval(86_401)) == 1)
+        #expect(try await store.beginIdempotent(key: "k", requestHash: "h2", messageIds: ["m4"], now: now.addingTimeInterval(86_401)) == .claimed)
+    }
+
+    @Test func aReleasedKeyCanBeClaimedAgain() async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        #expect(try await store.beginIdempotent(key: "k", requestHash: "h", messageIds: [], now: now) == .claimed)
+        try await store.releaseIdempotency(key: "k")
+        #expect(try await store.beginIdempotent(key: "k", requestHash: "other", messageIds: [], now: now) == .claimed)
+    }
+
+    @Test func aCrashLeavesMessagesUnknownAndTheirKeyInterruptedAfterRestart() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)/gateway.sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        do {
+            let first = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-1")
+            #expect(try await first.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m1"], now: now) == .claimed)
+            try await first.insert([message("m1")])
+        }
+        let second = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-2")
+        #expect(try await second.recoverInterrupted(now: now) == 1)
+        let stored = try #require(try await second.message(id: "m1"))
+        #expect(stored.status == .unknown)
+        #expect(stored.history.map(\.status) == ["sending", "unknown"])
+        #expect(try await second.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m9"], now: now) == .interrupted(messageIds: ["m1"]))
+        #expect(try await second.messages(MessageQuery(status: .unknown, limit: 10)).map(\.id) == ["m1"])
+    }
+}
