@@ -10,6 +10,10 @@ public struct GatewayConfiguration: Sendable {
     public var table: RouteTable
     public var catalogs: [String: ProviderCatalog]
     public var simulators: SimulatorHost.Setup?
+    public var server: ServerSettings
+    public var storage: StorageSettings
+    /// Bearer keys apps use on /v1. Empty means every /v1 request is refused.
+    public var apiKeys: [Secret]
 
     /// Reads the file and `providers/` (by default beside it). Every problem is reported with file and JSON path.
     public static func load(
@@ -38,10 +42,28 @@ public struct GatewayConfiguration: Sendable {
         } catch {
             throw ConfigLoadError(problems: [ConfigProblem(file: file, path: "$", message: "\(error)")])
         }
-        return GatewayConfiguration(file: file, table: table, catalogs: catalogs, simulators: sections.simulators)
+        var problems: [ConfigProblem] = []
+        let server = sections.server ?? ServerSettings()
+        if !(1...65535).contains(server.port) && server.port != 0 {
+            problems.append(ConfigProblem(file: file, path: "$.server.port", message: "must be a port number"))
+        }
+        if let url = server.publicURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            problems.append(ConfigProblem(file: file, path: "$.server.publicURL", message: "must be an http(s) URL"))
+        }
+        let keys = sections.apiKeys ?? []
+        for (index, key) in keys.enumerated() where key.count < 8 {
+            problems.append(ConfigProblem(file: file, path: "$.apiKeys[\(index)]", message: "must be at least 8 characters"))
+        }
+        guard problems.isEmpty else { throw ConfigLoadError(problems: problems) }
+        return GatewayConfiguration(
+            file: file, table: table, catalogs: catalogs, simulators: sections.simulators, server: server,
+            storage: sections.storage ?? StorageSettings(), apiKeys: keys.map(Secret.init))
     }
 
     private struct Sections: Decodable {
         var simulators: SimulatorHost.Setup?
+        var server: ServerSettings?
+        var storage: StorageSettings?
+        var apiKeys: [String]?
     }
 }

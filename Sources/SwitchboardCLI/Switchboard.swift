@@ -5,7 +5,7 @@ struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "A self-hosted multi-provider WhatsApp messaging gateway.",
-        subcommands: [CheckCommand.self, RouteCommand.self, SimulateCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, RouteCommand.self, SimulateCommand.self, SendCommand.self]
     )
 }
 

@@ -61,7 +61,9 @@ public struct Dispatcher: Sendable {
 
     public var planner: RoutePlanner { RoutePlanner(table: table) }
 
-    public func send(_ request: Request) async -> [Result] {
+    /// - Parameter onAttempts: called after each round with the attempts that just ended (recipient index, attempt),
+    ///   before the engine decides what to do next, so the caller can write them down first.
+    public func send(_ request: Request, onAttempts: @Sendable ([(index: Int, attempt: Attempt)]) async -> Void = { _ in }) async -> [Result] {
         let started = clock.now()
         var random = SplitMix64(seed: seeds())
         var plans: [SendPlan?] = []
@@ -105,13 +107,16 @@ public struct Dispatcher: Sendable {
                 continue
             }
             let outcomes = await perform(Array(batches.values), request: request, now: now)
+            var ended: [(index: Int, attempt: Attempt)] = []
             for (index, report) in outcomes {
                 switch report {
                 case .skipped(let account, let reason): plans[index]?.recordSkip(account: account, reason: reason)
                 case .done(let account, let outcome, let durationMs):
                     plans[index]?.record(account: account, outcome: outcome, durationMs: durationMs, now: clock.now())
+                    if let attempt = plans[index]?.attempts.last { ended.append((index, attempt)) }
                 }
             }
+            if !ended.isEmpty { await onAttempts(ended) }
         }
         await health.endSends(planned)
         return results.map { $0! }

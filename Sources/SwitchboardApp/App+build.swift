@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SwitchboardCore
+import SwitchboardDispatch
+import SwitchboardProviders
+import SwitchboardSimulators
+import SwitchboardStore
+
+/// What the router needs; tests build it with an in-memory store and simulator-backed adapters.
+public struct GatewayDependencies<Store: MessageStore>: Sendable {
+    public var configuration: GatewayConfiguration
+    public var store: Store
+    public var dispatcher: Dispatcher
+    public var metrics: GatewayMetrics
+
+    public init(configuration: GatewayConfiguration, store: Store, dispatcher: Dispatcher, metrics: GatewayMetrics) {
+        self.configuration = configuration
+        self.store = store
+        self.dispatcher = dispatcher
+        self.metrics = metrics
+    }
+
+    /// Real adapters over `client` for every account of the configuration.
+    public static func dispatcher(for configuration: GatewayConfiguration, client: HTTPClient, logger: Logger) -> Dispatcher {
+        var providers: [String: any Provider] = [:]
+        if let kaleyra = configuration.catalogs["kaleyra"] { providers["kaleyra"] = KaleyraProvider(catalog: kaleyra, client: client, logger: logger) }
+        if let klaros = configuration.catalogs["klaros"] { providers["klaros"] = KlarosProvider(catalog: klaros, client: client, logger: logger) }
+        let table = configuration.table
+        return Dispatcher(table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock())
+    }
+}
+
+public func buildRouter<Store: MessageStore>(_ dependencies: GatewayDependencies<Store>) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: JSONErrorMiddleware())
+    SystemController(dependencies: dependencies).addRoutes(to: router)
+    let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(keys: dependencies.configuration.apiKeys))
+    let service = MessageService(store: dependencies.store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics)
+    MessagesController(service: service).addRoutes(to: v1)
+    AccountsController(dispatcher: dependencies.dispatcher).addRoutes(to: v1)
+    return router
+}
+
+/// The production application: SQLite store, pooled HTTP client, simulators when the config asks for them.
+public func buildApplication(configuration: GatewayConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    let database = configuration.storage.sqlite == ":memory:" ? try AppDatabase.inMemory() : try AppDatabase.open(path: configuration.storage.sqlite)
+    let store = SQLiteMessageStore(database: database)
+    var clientConfiguration = HTTPClient.Configuration()
+    clientConfiguration.timeout.connect = .seconds(1)
+    clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+    clientConfiguration.redirectConfiguration = .disallow
+    let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    let dependencies = GatewayDependencies(
+        configuration: configuration, store: store,
+        dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: client, logger: logger),
+        metrics: GatewayMetrics())
+    var app = Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "switchboard"),
+        logger: logger)
+    // Added first so it shuts down last, after everything that sends through it.
+    app.addServices(HTTPClientService(client: client))
+    if let setup = configuration.simulators {
+        let simulators = SimulatorHost(setup: setup)
+        app.addServices(SimulatorService(host: simulators))
+        app.beforeServerStarts {
+            try await simulators.ports.waitUntilBound(simulators.endpoints)
+            logger.info("provider simulators running", metadata: ["endpoints": "\(simulators.endpoints.joined(separator: ", "))"])
+        }
+    }
+    app.addServices(IdempotencyPurgeService(store: store, logger: logger))
+    app.beforeServerStarts {
+        let recovered = try await store.recoverInterrupted(now: Date())
+        if recovered > 0 { logger.warning("messages interrupted by a previous stop are now unknown", metadata: ["count": "\(recovered)"]) }
+    }
+    return app
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+
+/// An error answered to an app: an HTTP status and `{"error": {"code", "message", …}}`. Codes are a closed set.
+public struct APIError: HTTPResponseError, Sendable {
+    public enum Code: String, Sendable, CaseIterable {
+        case invalidRequest = "invalid_request"
+        case invalidRecipient = "invalid_recipient"
+        case invalidContent = "invalid_content"
+        case needsTemplate = "needs_template"
+        case providerError = "provider_error"
+        case noRouteAvailable = "no_route_available"
+        case statusUnknown = "status_unknown"
+        case unauthorized
+        case notFound = "not_found"
+        case methodNotAllowed = "method_not_allowed"
+        case payloadTooLarge = "payload_too_large"
+        case idempotencyKeyReused = "idempotency_key_reused"
+        case idempotencyInProgress = "idempotency_in_progress"
+        case internalError = "internal_error"
+
+        public var status: HTTPResponse.Status {
+            switch self {
+            case .invalidRequest, .invalidRecipient: .badRequest
+            case .invalidContent, .idempotencyKeyReused: .unprocessableContent
+            case .needsTemplate, .idempotencyInProgress: .conflict
+            case .providerError: .badGateway
+            case .noRouteAvailable: .serviceUnavailable
+            case .statusUnknown: .gatewayTimeout
+            case .unauthorized: .unauthorized
+            case .notFound: .notFound
+            case .methodNotAllowed: .methodNotAllowed
+            case .payloadTooLarge: .contentTooLarge
+            case .internalError: .internalServerError
+            }
+        }
+    }
+
+    public var code: Code
+    public var message: String
+    /// Extra members of the error object (providerCode, attempts, needsTemplate, path …).
+    public var details: [String: JSONValue]
+
+    public init(_ code: Code, _ message: String, details: [String: JSONValue] = [:]) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    public var status: HTTPResponse.Status { code.status }
+
+    public var body: JSONValue {
+        var error = details
+        error["code"] = .string(code.rawValue)
+        error["message"] = .string(message)
+        return .object(["error": .object(error)])
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if code == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.encoded())))
+    }
+}

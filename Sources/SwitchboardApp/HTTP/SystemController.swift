@@ -1,0 +1,20 @@
+import Hummingbird
+import SwitchboardStore
+
+/// GET /healthz, /metrics and /openapi.json: unauthenticated.
+struct SystemController<Store: MessageStore>: Sendable {
+    let dependencies: GatewayDependencies<Store>
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("healthz") { _, _ in JSONResponse.make(.ok, .object(["status": "ok"])) }
+        router.get("metrics") { _, _ in
+            let dispatcher = dependencies.dispatcher
+            dependencies.metrics.circuits(await dispatcher.health.snapshot(), accounts: dispatcher.table.accounts, now: dispatcher.clock.now())
+            let text = dependencies.metrics.registry.emitToBuffer()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: text)))
+        }
+        router.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+    }
+}

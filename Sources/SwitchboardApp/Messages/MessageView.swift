@@ -1,0 +1,46 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+
+/// The JSON shape of a message, as POST /v1/messages and GET /v1/messages answer it.
+struct MessageView: Sendable {
+    static func attempts(_ attempts: [Attempt]) -> JSONValue {
+        .array(attempts.map { attempt in
+            var entry: [String: JSONValue] = [
+                "account": .string(attempt.account), "provider": .string(attempt.provider),
+                "outcome": .string(attempt.outcome == "accepted" ? "accepted" : "failed"),
+                "durationMs": .int(attempt.durationMs), "decision": .string(attempt.decision),
+            ]
+            if attempt.outcome != "accepted" { entry["errorCode"] = .string(attempt.outcome) }
+            if let code = attempt.providerCode { entry["providerCode"] = .string(code) }
+            if let message = attempt.message, attempt.outcome != "accepted" { entry["message"] = .string(message) }
+            return .object(entry)
+        })
+    }
+
+    static func render(_ message: StoredMessage, withHistory: Bool = false) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(message.id), "to": .string("+" + message.recipient), "status": .string(message.status.rawValue),
+            "kind": .string(message.kind.rawValue), "attempts": attempts(message.attempts),
+            "createdAt": .string(timestamp(message.createdAt)), "updatedAt": .string(timestamp(message.updatedAt)),
+        ]
+        for (key, value) in [("route", message.route), ("account", message.account), ("provider", message.provider),
+                             ("providerMessageId", message.providerMessageId), ("ref", message.ref), ("ref1", message.ref1), ("ref2", message.ref2)] {
+            if let value { object[key] = .string(value) }
+        }
+        if let code = message.errorCode {
+            var error: [String: JSONValue] = ["code": .string(code), "message": .string(message.errorMessage ?? code)]
+            if let providerCode = message.providerCode { error["providerCode"] = .string(providerCode) }
+            if code == "needs_template" { error["needsTemplate"] = true }
+            object["error"] = .object(error)
+        }
+        if withHistory {
+            object["history"] = .array(message.history.map { .object(["status": .string($0.status), "source": .string($0.source), "at": .string(timestamp($0.at))]) })
+        }
+        return .object(object)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+}

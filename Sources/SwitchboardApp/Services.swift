@@ -1,0 +1,42 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardSimulators
+import SwitchboardStore
+
+/// Keeps the outbound client alive until graceful shutdown, then closes its connections.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}
+
+/// The provider simulators, in-process, for the offline default.
+struct SimulatorService: Service {
+    let host: SimulatorHost
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { try await host.run() }
+    }
+}
+
+/// Forgets idempotency keys past their 24-hour retention, every few minutes.
+struct IdempotencyPurgeService<Store: MessageStore>: Service {
+    let store: Store
+    let logger: Logger
+    var interval: Duration = .seconds(300)
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let purged = try await store.purgeIdempotency(now: Date())
+                if purged > 0 { logger.debug("purged idempotency keys", metadata: ["count": "\(purged)"]) }
+            } catch {
+                logger.warning("idempotency purge failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import SwitchboardApp
+import SwitchboardCore
+import SwitchboardProviders
+import SwitchboardSimulators
+import SwitchboardStore
+
+/// A gateway router wired to real adapters and the simulators over loopback, with a store of the test's choosing.
+enum GatewayHarness {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let catalogs = try! CatalogLoader.load(directory: repoRoot + "/providers")
+    static let apiKey = "test-key-0123456789"
+    static let auth: HTTPFields = [.authorization: "Bearer \(apiKey)", .contentType: "application/json"]
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .milliseconds(300)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    static func simulators(klarosWindowsOpen: Bool = true) -> SimulatorHost {
+        SimulatorHost(setup: .init(
+            kaleyra: .init(pods: ["in": 0, "eu": 0], accounts: [
+                .init(sid: "HXIN001", apiKey: "kal-in-key", pod: "in", lines: ["+919000000001"]),
+                .init(sid: "HXEU001", apiKey: "kal-eu-key", pod: "eu", lines: ["+449000000001"]),
+            ]),
+            klaros: [.init(id: "main", apiKey: "uni_live_test", numbers: ["123456789012345"], templates: ["order_update"], windowsOpen: klarosWindowsOpen)]))
+    }
+
+    static func configuration(_ host: SimulatorHost, policy: String, storage: String = ":memory:") async throws -> GatewayConfiguration {
+        let json = """
+        {"server": {"host": "127.0.0.1", "port": 0}, "storage": {"sqlite": "\(storage)"}, "apiKeys": ["\(apiKey)", "second-key-abcdef"],
+         "accounts": [
+          {"id": "kaleyra-in", "provider": "kaleyra", "pod": "in", "sid": "HXIN001", "apiKey": "kal-in-key", "from": "+919000000001", "baseURL": "\(await host.baseURL("kaleyra.in")!)"},
+          {"id": "kaleyra-eu", "provider": "kaleyra", "pod": "eu", "sid": "HXEU001", "apiKey": "kal-eu-key", "from": "+449000000001", "baseURL": "\(await host.baseURL("kaleyra.eu")!)"},
+          {"id": "klaros", "provider": "klaros", "apiKey": "uni_live_test", "from": "123456789012345", "baseURL": "\(await host.baseURL("klaros.main")!)", "region": "us"}],
+         "routes": [
+          {"name": "india", "match": {"countryCodes": ["91"]}, "targets": ["kaleyra-in", "klaros"]},
+          {"name": "europe", "match": {"countryCodes": ["44"]}, "targets": ["kaleyra-eu"]},
+          {"name": "north-america", "match": {"countryCodes": ["1"]}, "targets": ["klaros", "kaleyra-eu"]}],
+         "policy": \(policy)}
+        """
+        return try GatewayConfiguration.parse(Data(json.utf8), file: "test-gateway.json", catalogs: catalogs, environment: [:])
+    }
+
+    static let fastPolicy = #"{"attemptTimeoutMs": 400, "deadlineMs": 3000, "backoff": {"baseMs": 2, "maxMs": 10}}"#
+
+    /// Runs `body` against a router-level test client.
+    static func withRouter(
+        policy: String = fastPolicy, klarosWindowsOpen: Bool = true, store: SQLiteMessageStore? = nil,
+        _ body: @escaping @Sendable (any TestClientProtocol, SimulatorHost, SQLiteMessageStore) async throws -> Void
+    ) async throws {
+        try await simulators(klarosWindowsOpen: klarosWindowsOpen).withRunning { host in
+            let configuration = try await configuration(host, policy: policy)
+            let store = try store ?? SQLiteMessageStore(database: .inMemory())
+            let dependencies = GatewayDependencies(
+                configuration: configuration, store: store,
+                dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: client, logger: Logger(label: "test")),
+                metrics: GatewayMetrics())
+            let app = Application(router: buildRouter(dependencies))
+            try await app.test(.router) { client in try await body(client, host, store) }
+        }
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any] ?? [:]
+    }
+}
+
+extension TestClientProtocol {
+    func send(_ body: String, headers: HTTPFields = GatewayHarness.auth) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+        try await execute(uri: "/v1/messages", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            (response.status, (try? GatewayHarness.json(response.body)) ?? [:])
+        }
+    }
+
+    func get(_ uri: String, headers: HTTPFields = GatewayHarness.auth) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+        try await execute(uri: uri, method: .get, headers: headers) { response in
+            (response.status, (try? GatewayHarness.json(response.body)) ?? [:])
+        }
+    }
+}
+
+extension Dictionary where Key == String, Value == Any {
+    var error: [String: Any] { self["error"] as? [String: Any] ?? [:] }
+    var errorCode: String? { error["code"] as? String }
+    var entries: [[String: Any]] { self["data"] as? [[String: Any]] ?? [] }
+}
