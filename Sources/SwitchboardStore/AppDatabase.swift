@@ -86,6 +86,7 @@ public struct AppDatabase: Sendable {
                 table.column("expiresAt", .datetime)
             }
         }
+        registerInboxMigration(&migrator)
         return migrator
     }
 }

@@ -22,14 +22,6 @@ public protocol MessageStore: Sendable {
     func purgeIdempotency(now: Date) async throws -> Int
 }
 
-public enum MessageStatus: String, Sendable, Codable, CaseIterable {
-    /// Stored; a provider call is under way.
-    case sending
-    case accepted, sent, delivered, read, failed
-    /// The provider may or may not have taken it (ambiguous failure or a crash mid-send).
-    case unknown
-}
-
 public struct NewMessage: Sendable, Hashable {
     public var id: String
     public var recipient: String

@@ -4,7 +4,7 @@ import SwitchboardCore
 
 /// `MessageStore` on SQLite through GRDB.
 public struct SQLiteMessageStore: MessageStore {
-    private let database: AppDatabase
+    let database: AppDatabase
     /// Identifies this process, so keys left in progress by a crashed one are recognised.
     private let bootId: String
 
@@ -76,6 +76,7 @@ public struct SQLiteMessageStore: MessageStore {
                 record.updatedAt = completion.at
                 try record.update(db)
                 try StatusEventRecord(messageId: completion.messageId, status: completion.status.rawValue, source: "gateway", at: completion.at).insert(db)
+                try Self.recordOutcome(db, record, at: completion.at)
             }
             if let idempotency, var key = try IdempotencyRecord.fetchOne(db, key: idempotency.key) {
                 key.state = "completed"

@@ -94,3 +94,11 @@ import Testing
         #expect(FormEncoding.encode([("to", "+91,+44"), ("body", "a b&c=d/é")]) == "to=%2B91%2C%2B44&body=a%20b%26c%3Dd%2F%C3%A9")
     }
 }
+
+@Suite struct HTMLTagTests {
+    @Test(arguments: [("<b>x</b>", true), ("a <<b> c", true), ("<!-- c -->", true), ("</p>", true), ("<br/>", true),
+                      ("2 < 3 and 4 > 1", false), ("a <", false), ("<3 you>", false), ("x<y", false), ("plain", false)])
+    func tagShapedTextIsFound(text: String, found: Bool) {
+        #expect(HTMLTag.isPresent(in: text) == found)
+    }
+}

@@ -34,6 +34,13 @@ public struct Policy: Sendable, Hashable, Codable {
         case failover
     }
 
+    public enum SessionWindow: String, Sendable, Hashable, Codable {
+        /// Texts go out; a provider outside the window answers needs_template.
+        case off
+        /// A text to a customer with no open window on any candidate is refused before any provider call.
+        case enforce
+    }
+
     public var attemptTimeoutMs = 3000
     public var deadlineMs = 10000
     public var maxAttempts = 4
@@ -42,6 +49,7 @@ public struct Policy: Sendable, Hashable, Codable {
     public var circuitBreaker = Breaker()
     public var retryBudget = Budget()
     public var onAmbiguous = OnAmbiguous.hold
+    public var sessionWindow = SessionWindow.off
 
     public init() {}
 
@@ -76,6 +84,7 @@ struct PolicyPatch: Decodable, Sendable {
     var circuitBreaker: BreakerPatch?
     var retryBudget: BudgetPatch?
     var onAmbiguous: Policy.OnAmbiguous?
+    var sessionWindow: Policy.SessionWindow?
 
     func applied(to base: Policy) -> Policy {
         var policy = base
@@ -90,6 +99,7 @@ struct PolicyPatch: Decodable, Sendable {
         policy.retryBudget.percent = retryBudget?.percent ?? base.retryBudget.percent
         policy.retryBudget.minConcurrent = retryBudget?.minConcurrent ?? base.retryBudget.minConcurrent
         policy.onAmbiguous = onAmbiguous ?? base.onAmbiguous
+        policy.sessionWindow = sessionWindow ?? base.sessionWindow
         return policy
     }
 }

@@ -14,6 +14,8 @@ public struct Account: Sendable, Hashable, Identifiable {
     /// Where requests go: the pod's domain from the catalog unless the account overrides it.
     public let baseURL: String
     public let webhookSecret: Secret?
+    /// Kaleyra signs nothing: this token goes into the callback URL and is required on its inbound endpoints.
+    public let inboundToken: Secret?
     /// Kaleyra: send with GET and query parameters instead of a form-encoded POST.
     public let useGET: Bool
     /// Kaleyra: add `source=sandbox` (the shared trial sender).
@@ -21,7 +23,7 @@ public struct Account: Sendable, Hashable, Identifiable {
 
     public init(
         id: String, provider: String, pod: String? = nil, region: String? = nil, sid: String? = nil,
-        apiKey: Secret, from: String? = nil, baseURL: String, webhookSecret: Secret? = nil,
+        apiKey: Secret, from: String? = nil, baseURL: String, webhookSecret: Secret? = nil, inboundToken: Secret? = nil,
         useGET: Bool = false, sandbox: Bool = false
     ) {
         self.id = id
@@ -33,6 +35,7 @@ public struct Account: Sendable, Hashable, Identifiable {
         self.from = from
         self.baseURL = baseURL
         self.webhookSecret = webhookSecret
+        self.inboundToken = inboundToken
         self.useGET = useGET
         self.sandbox = sandbox
     }

@@ -25,7 +25,12 @@ public struct RoutePlanner: Sendable {
     ///   - from: pins an account, by id or sender line.
     ///   - route: pins a route by name.
     ///   - draw: a number in [0, 1) for the weighted pick.
-    public func plan(to number: PhoneNumber, kind: MessageKind, from: String? = nil, route pinnedRoute: String? = nil, draw: Double) -> Result<Plan, RoutingError> {
+    ///   - openWindows: accounts with an open 24-hour window with this customer; for text, the first of the route's
+    ///     candidates among them goes first (affinity), so the conversation stays on the line the customer wrote to.
+    public func plan(
+        to number: PhoneNumber, kind: MessageKind, from: String? = nil, route pinnedRoute: String? = nil, draw: Double,
+        openWindows: Set<String> = []
+    ) -> Result<Plan, RoutingError> {
         if let from {
             guard let account = table.account(pinnedBy: from) else { return .failure(.unknownAccount(from)) }
             return .success(Plan(
@@ -42,7 +47,11 @@ public struct RoutePlanner: Sendable {
         }
         let route = selection.route
         var ordered = route.targets
-        if route.strategy == .weighted, let index = Self.weightedIndex(route.targets.map(\.weight), draw: draw) {
+        var reason = selection.reason
+        if kind == .text, let index = ordered.firstIndex(where: { openWindows.contains($0.account) }) {
+            reason += "; \(ordered[index].account) has an open 24-hour window with this customer"
+            ordered.insert(ordered.remove(at: index), at: 0)
+        } else if route.strategy == .weighted, let index = Self.weightedIndex(route.targets.map(\.weight), draw: draw) {
             ordered.insert(ordered.remove(at: index), at: 0)
         }
         var candidates: [Account] = []
@@ -56,7 +65,7 @@ public struct RoutePlanner: Sendable {
             candidates.append(account)
         }
         return .success(Plan(
-            routeName: route.name, reason: selection.reason, strategy: route.strategy, failover: route.failover,
+            routeName: route.name, reason: reason, strategy: route.strategy, failover: route.failover,
             policy: route.policy, candidates: candidates, excluded: excluded))
     }
 

@@ -38,18 +38,19 @@ struct KaleyraValidator: Sendable {
     }
 }
 
-/// Something shaped like an HTML tag: `<` then a letter, `/` or `!`, and a closing `>` later.
+/// Something shaped like an HTML tag: `<` then a letter, `/` or `!`, and a `>` before any further `<`.
 enum HTMLTag {
     static func isPresent(in text: String) -> Bool {
-        var chars = text.makeIterator()
-        while let char = chars.next() {
-            guard char == "<" else { continue }
-            guard let next = chars.next() else { return false }
+        let chars = Array(text)
+        var index = 0
+        while index < chars.count {
+            defer { index += 1 }
+            guard chars[index] == "<", index + 1 < chars.count else { continue }
+            let next = chars[index + 1]
             guard next.isLetter || next == "/" || next == "!" else { continue }
-            while let rest = chars.next() {
-                if rest == ">" { return true }
-                if rest == "<" { break }
-            }
+            var end = index + 2
+            while end < chars.count, chars[end] != "<", chars[end] != ">" { end += 1 }
+            if end < chars.count, chars[end] == ">" { return true }
         }
         return false
     }

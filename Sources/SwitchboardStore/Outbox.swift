@@ -1,0 +1,34 @@
+import Foundation
+import GRDB
+
+/// Writes an app-facing event for every subscribed webhook, inside the caller's transaction.
+enum Outbox {
+    static func enqueue(_ db: Database, type: WebhookEventType, data: [String: String?], at: Date) throws {
+        let hooks = try WebhookRecord.filter(WebhookRecord.Columns.deletedAt == nil && WebhookRecord.Columns.disabledAt == nil).fetchAll(db)
+        let subscribed = hooks.filter { hook in
+            let events = (try? JSONDecoder().decode([String].self, from: Data(hook.events.utf8))) ?? []
+            return events.isEmpty || events.contains(type.rawValue)
+        }
+        guard !subscribed.isEmpty else { return }
+        let eventId = "evt_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let payload = try encode(id: eventId, type: type, data: data, at: at)
+        for hook in subscribed {
+            var delivery = WebhookDeliveryRecord(
+                webhookId: hook.id, eventId: eventId, eventType: type.rawValue, payload: payload, status: "pending",
+                attempts: 0, nextAttemptAt: at, createdAt: at)
+            try delivery.insert(db)
+        }
+    }
+
+    /// `{id, type, created_at, data}`, keys sorted so the signed bytes are stable.
+    static func encode(id: String, type: WebhookEventType, data: [String: String?], at: Date) throws -> Data {
+        var body: [String: Any] = [:]
+        for (key, value) in data { if let value { body[key] = value } }
+        let event: [String: Any] = ["id": id, "type": type.rawValue, "created_at": iso8601(at), "data": body]
+        return try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys, .withoutEscapingSlashes])
+    }
+
+    static func iso8601(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+}

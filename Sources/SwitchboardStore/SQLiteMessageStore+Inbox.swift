@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+extension SQLiteMessageStore: InboxStore {
+    public func applyStatus(_ report: StatusReport) async throws -> StatusUpdate {
+        try await database.writer.write { db in
+            guard try Self.claimEvent(db, key: "status:\(report.provider):\(report.eventKey)", at: report.at) else { return .duplicate }
+            guard var message = try MessageRecord.filter(Column("providerMessageId") == report.providerMessageId).fetchOne(db) else {
+                if let attempt = try AttemptRecord.filter(Column("providerMessageId") == report.providerMessageId).fetchOne(db) {
+                    try StatusEventRecord(messageId: attempt.messageId, status: "ignored:\(report.providerStatus)", source: "\(report.provider) (abandoned attempt)", at: report.at).insert(db)
+                    return .abandonedAttempt(messageId: attempt.messageId)
+                }
+                return .unknownMessage
+            }
+            let current = MessageStatus(rawValue: message.status) ?? .unknown
+            guard let next = current.advanced(by: report.status) else {
+                try StatusEventRecord(messageId: message.id, status: report.status.rawValue, source: "\(report.provider) (no change)", at: report.at).insert(db)
+                return .unchanged(messageId: message.id, status: current)
+            }
+            message.status = next.rawValue
+            message.updatedAt = report.at
+            if next == .failed, message.errorCode == nil {
+                message.errorCode = "delivery_failed"
+                message.errorMessage = "the provider reported \(report.providerStatus)"
+            }
+            try message.update(db)
+            try StatusEventRecord(messageId: message.id, status: next.rawValue, source: report.provider, at: report.at).insert(db)
+            let data: [String: String?] = [
+                "messageId": message.id, "to": "+" + message.recipient, "status": next.rawValue, "previousStatus": current.rawValue,
+                "account": message.account, "provider": message.provider, "providerMessageId": message.providerMessageId,
+            ]
+            try Outbox.enqueue(db, type: .messageStatus, data: data, at: report.at)
+            if next == .failed {
+                try Outbox.enqueue(db, type: .messageFailed, data: data.merging(["errorCode": message.errorCode, "errorMessage": message.errorMessage]) { $1 }, at: report.at)
+            }
+            return .applied(messageId: message.id, from: current, to: next)
+        }
+    }
+
+    public func recordInbound(_ inbound: InboundMessage) async throws -> Bool {
+        try await database.writer.write { db in
+            if let key = inbound.eventKey, !(try Self.claimEvent(db, key: "inbound:\(inbound.provider):\(key)", at: inbound.at)) { return false }
+            let id = "in_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            try ConversationMessageRecord(
+                id: id, customer: inbound.customer, account: inbound.account, provider: inbound.provider, direction: "in",
+                kind: inbound.type, body: inbound.text, messageId: nil, providerMessageId: inbound.providerMessageId, at: inbound.at
+            ).insert(db)
+            try ConversationWindowRecord(customer: inbound.customer, account: inbound.account, lastInboundAt: inbound.at).save(db)
+            // Writing again is consent again: an opt-out ends here.
+            try CustomerRecord(phone: inbound.customer, optedOut: false, lastMessageAt: inbound.at, lastDirection: "in").save(db)
+            try Outbox.enqueue(db, type: .messageReceived, data: [
+                "id": id, "from": "+" + inbound.customer, "to": inbound.line, "account": inbound.account, "provider": inbound.provider,
+                "type": inbound.type, "text": inbound.text, "name": inbound.name, "mediaUrl": inbound.mediaURL, "providerMessageId": inbound.providerMessageId,
+            ], at: inbound.at)
+            return true
+        }
+    }
+
+    public func recordOptOut(customer: String, account: String, provider: String, at: Date, eventKey: String?) async throws -> Bool {
+        try await database.writer.write { db in
+            if let key = eventKey, !(try Self.claimEvent(db, key: "optout:\(provider):\(key)", at: at)) { return false }
+            var record = try CustomerRecord.fetchOne(db, key: customer) ?? CustomerRecord(phone: customer, optedOut: true, lastMessageAt: at, lastDirection: "in")
+            record.optedOut = true
+            try record.save(db)
+            try Outbox.enqueue(db, type: .messageOptout, data: ["from": "+" + customer, "account": account, "provider": provider], at: at)
+            return true
+        }
+    }
+
+    public func lastInbound(customer: String) async throws -> [String: Date] {
+        try await database.writer.read { db in
+            let rows = try ConversationWindowRecord.filter(ConversationWindowRecord.Columns.customer == customer).fetchAll(db)
+            return Dictionary(rows.map { ($0.account, $0.lastInboundAt) }, uniquingKeysWith: max)
+        }
+    }
+
+    public func isOptedOut(customer: String) async throws -> Bool {
+        try await database.writer.read { db in try CustomerRecord.fetchOne(db, key: customer)?.optedOut ?? false }
+    }
+
+    public func conversations(limit: Int) async throws -> [ConversationSummary] {
+        try await database.writer.read { db in
+            let customers = try CustomerRecord.order(CustomerRecord.Columns.lastMessageAt.desc).limit(limit).fetchAll(db)
+            let now = Date()
+            return try customers.map { customer in
+                let windows = try ConversationWindowRecord.filter(ConversationWindowRecord.Columns.customer == customer.phone).fetchAll(db)
+                let open = windows.map { ($0.account, $0.lastInboundAt.addingTimeInterval(ConversationWindow.length)) }.filter { $0.1 > now }.sorted { $0.1 > $1.1 }
+                return ConversationSummary(customer: customer.phone, lastMessageAt: customer.lastMessageAt, lastDirection: customer.lastDirection,
+                                           optedOut: customer.optedOut, openWindows: open.map { (account: $0.0, until: $0.1) })
+            }
+        }
+    }
+
+    public func thread(customer: String, limit: Int) async throws -> [ConversationEntry] {
+        try await database.writer.read { db in
+            let rows = try ConversationMessageRecord.filter(ConversationMessageRecord.Columns.customer == customer)
+                .order(ConversationMessageRecord.Columns.at, Column.rowID).limit(limit).fetchAll(db)
+            return try rows.map { row in
+                let status = try row.messageId.flatMap { try MessageRecord.fetchOne(db, key: $0)?.status }
+                return ConversationEntry(id: row.id, direction: row.direction, account: row.account, provider: row.provider, kind: row.kind,
+                                         body: row.body, messageId: row.messageId, status: status, at: row.at)
+            }
+        }
+    }
+
+    /// True the first time a key is seen.
+    static func claimEvent(_ db: Database, key: String, at: Date) throws -> Bool {
+        guard try InboundEventRecord.fetchOne(db, key: key) == nil else { return false }
+        try InboundEventRecord(key: key, receivedAt: at).insert(db)
+        return true
+    }
+
+    /// Inside `complete`: the outbound side of the conversation, and message.failed for failures.
+    static func recordOutcome(_ db: Database, _ record: MessageRecord, at: Date) throws {
+        let status = MessageStatus(rawValue: record.status) ?? .unknown
+        if status == .accepted || status == .sent, let account = record.account, let provider = record.provider {
+            let body = (try? JSONSerialization.jsonObject(with: Data(record.body.utf8)) as? [String: Any]).flatMap { $0["text"] as? String }
+            try ConversationMessageRecord(
+                id: record.id, customer: record.recipient, account: account, provider: provider, direction: "out", kind: record.kind,
+                body: body, messageId: record.id, providerMessageId: record.providerMessageId, at: at
+            ).insert(db)
+            var customer = try CustomerRecord.fetchOne(db, key: record.recipient) ?? CustomerRecord(phone: record.recipient, optedOut: false, lastMessageAt: at, lastDirection: "out")
+            customer.lastMessageAt = at
+            customer.lastDirection = "out"
+            try customer.save(db)
+        } else if status == .failed {
+            try Outbox.enqueue(db, type: .messageFailed, data: [
+                "messageId": record.id, "to": "+" + record.recipient, "status": status.rawValue, "account": record.account, "provider": record.provider,
+                "errorCode": record.errorCode, "errorMessage": record.errorMessage, "providerCode": record.providerCode,
+            ], at: at)
+        }
+    }
+}
