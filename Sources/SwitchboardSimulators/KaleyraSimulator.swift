@@ -12,11 +12,14 @@ public struct KaleyraSimulator: Sendable {
         public var pod: String?
         /// Sender lines registered on the account (E.164, with or without +).
         public var lines: [String]
-        public init(sid: String, apiKey: String, pod: String? = nil, lines: [String]) {
+        /// Where customer messages to this account are delivered (the gateway's /inbound/kaleyra/{account}/receive).
+        public var receiveURL: String?
+        public init(sid: String, apiKey: String, pod: String? = nil, lines: [String], receiveURL: String? = nil) {
             self.sid = sid
             self.apiKey = apiKey
             self.pod = pod
             self.lines = lines
+            self.receiveURL = receiveURL
         }
     }
 
@@ -28,10 +31,15 @@ public struct KaleyraSimulator: Sendable {
         public var pods: [String: Int]
         public var accounts: [Account]
         public var errorStyle: ErrorStyle?
-        public init(pods: [String: Int], accounts: [Account], errorStyle: ErrorStyle? = nil) {
+        /// Statuses reported to each send's callback_url, in order; default sent, delivered, read.
+        public var callbackStatuses: [String]?
+        public var callbackDelayMs: Int?
+        public init(pods: [String: Int], accounts: [Account], errorStyle: ErrorStyle? = nil, callbackStatuses: [String]? = nil, callbackDelayMs: Int? = nil) {
             self.pods = pods
             self.accounts = accounts
             self.errorStyle = errorStyle
+            self.callbackStatuses = callbackStatuses
+            self.callbackDelayMs = callbackDelayMs
         }
     }
 
@@ -41,6 +49,7 @@ public struct KaleyraSimulator: Sendable {
     let pod: String
     let faults: FaultBoard
     let log: RequestLog
+    let callbacks: CallbackQueue
 
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
@@ -120,10 +129,32 @@ public struct KaleyraSimulator: Sendable {
         let data = recipients.enumerated().map { index, recipient in
             ["message_id": "\(id):\(index)", "recipient": SimulatorResponses.digits(recipient)]
         }
+        if let callback = fields["callback_url"], !callback.isEmpty {
+            let separator = callback.contains("?") ? "&" : "?"
+            var steps: [SimulatedCallback] = []
+            for status in setup.callbackStatuses ?? ["sent", "delivered", "read"] {
+                for (index, entry) in data.enumerated() {
+                    let query = "id=\(FormFields.escape(entry["message_id"]!))&status=\(FormFields.escape(status))"
+                    steps.append(SimulatedCallback(method: "GET", url: callback + separator + query, headers: [], body: nil, delayMs: index == 0 ? setup.callbackDelayMs ?? 50 : 0))
+                }
+            }
+            callbacks.enqueue(steps)
+        }
         return SimulatorResponses.json(.accepted, [
             "id": id, "type": type, "body": fields["body"] ?? "",
             "createdDateTime": Self.timestamp(), "totalCount": recipients.count, "data": data, "error": [String: String](),
         ])
+    }
+
+    /// A customer writes to an account on this pod: Kaleyra GETs the account's receive URL.
+    func customerWrites(sid: String?, from: String, text: String, name: String?) -> Bool {
+        guard let account = setup.accounts.first(where: { ($0.pod == nil || $0.pod == pod) && (sid == nil || $0.sid == sid) && $0.receiveURL != nil }),
+              let url = account.receiveURL else { return false }
+        let fields = [("created_at", String(Int(Date().timeIntervalSince1970))), ("type", "text"), ("from", SimulatorResponses.digits(from)),
+                      ("name", name ?? ""), ("body", text), ("media_url", "")]
+        let query = fields.map { "\($0.0)=\(FormFields.escape($0.1))" }.joined(separator: "&")
+        callbacks.enqueue([SimulatedCallback(method: "GET", url: url + (url.contains("?") ? "&" : "?") + query, headers: [], body: nil, delayMs: 0)])
+        return true
     }
 
     private func error(_ code: String, parameter: String?, message: String) -> Response {

@@ -19,10 +19,17 @@ public struct KlarosSimulator: Sendable {
         public var openWindows: [String]?
         /// Success body shape: the seed's top-level `{waMessageId, sentStatus}`, or wrapped in `data`.
         public var wrapInData: Bool?
+        /// Where this deployment posts its signed events (the gateway's /inbound/klaros/{account}), and the secret.
+        public var webhookURL: String?
+        public var webhookSecret: String?
+        /// Statuses reported after each send, in order; default sent, delivered, read.
+        public var callbackStatuses: [String]?
+        public var callbackDelayMs: Int?
 
         public init(
             id: String, port: Int = 0, apiKey: String, numbers: [String], templates: [String] = [],
-            windowsOpen: Bool = false, openWindows: [String]? = nil, wrapInData: Bool? = nil
+            windowsOpen: Bool = false, openWindows: [String]? = nil, wrapInData: Bool? = nil,
+            webhookURL: String? = nil, webhookSecret: String? = nil, callbackStatuses: [String]? = nil, callbackDelayMs: Int? = nil
         ) {
             self.id = id
             self.port = port
@@ -32,6 +39,10 @@ public struct KlarosSimulator: Sendable {
             self.windowsOpen = windowsOpen
             self.openWindows = openWindows
             self.wrapInData = wrapInData
+            self.webhookURL = webhookURL
+            self.webhookSecret = webhookSecret
+            self.callbackStatuses = callbackStatuses
+            self.callbackDelayMs = callbackDelayMs
         }
     }
 
@@ -40,6 +51,8 @@ public struct KlarosSimulator: Sendable {
     let setup: Setup
     let faults: FaultBoard
     let log: RequestLog
+    let callbacks: CallbackQueue
+    let customers: CustomerBook
 
     private var endpoint: String { Self.endpoint(id: setup.id) }
 
@@ -76,7 +89,8 @@ public struct KlarosSimulator: Sendable {
         case (.some(let text), .none):
             guard !text.isEmpty else { return cloudError(100, "Invalid parameter: text is empty") }
             let customer = SimulatorResponses.digits(to)
-            guard setup.windowsOpen || (setup.openWindows ?? []).map(SimulatorResponses.digits).contains(customer) else {
+            let wroteIn = await customers.hasOpenWindow(endpoint: endpoint, customer: customer)
+            guard setup.windowsOpen || wroteIn || (setup.openWindows ?? []).map(SimulatorResponses.digits).contains(customer) else {
                 return SimulatorResponses.json(.conflict, [
                     "error": "Outside the 24-hour customer service window: send an approved template",
                     "needsTemplate": true,
@@ -87,9 +101,35 @@ public struct KlarosSimulator: Sendable {
                 return cloudError(132001, "Template name does not exist in the translation")
             }
         }
-        let accepted: [String: Any] = ["waMessageId": "wamid.\(UUID().uuidString.lowercased())", "sentStatus": "sent"]
+        let waMessageId = "wamid.\(UUID().uuidString.lowercased())"
+        let accepted: [String: Any] = ["waMessageId": waMessageId, "sentStatus": "sent"]
+        if let url = setup.webhookURL, let secret = setup.webhookSecret {
+            let statuses = setup.callbackStatuses ?? ["sent", "delivered", "read"]
+            callbacks.enqueue(statuses.map { status in
+                KlarosEvents.callback(url: url, secret: secret, type: "message.status",
+                                      data: ["wa_message_id": waMessageId, "status": status, "to": SimulatorResponses.digits(to)],
+                                      delayMs: setup.callbackDelayMs ?? 50)
+            })
+        }
         let payload: [String: Any] = setup.wrapInData == true ? ["data": accepted] : accepted
         return SimulatorResponses.json(.ok, payload)
+    }
+
+    /// A customer writes to this deployment's line: a signed message.received event, and their window opens.
+    func customerWrites(from: String, text: String, name: String?) async -> Bool {
+        guard let url = setup.webhookURL, let secret = setup.webhookSecret else { return false }
+        let customer = SimulatorResponses.digits(from)
+        await customers.opened(endpoint: endpoint, customer: customer)
+        var data = ["from": customer, "text": text, "wa_message_id": "wamid.in.\(UUID().uuidString.lowercased())", "to": setup.numbers.first ?? ""]
+        if let name { data["name"] = name }
+        callbacks.enqueue([KlarosEvents.callback(url: url, secret: secret, type: "message.received", data: data, delayMs: 0)])
+        return true
+    }
+
+    func customerOptsOut(from: String) -> Bool {
+        guard let url = setup.webhookURL, let secret = setup.webhookSecret else { return false }
+        callbacks.enqueue([KlarosEvents.callback(url: url, secret: secret, type: "message.optout", data: ["from": SimulatorResponses.digits(from)], delayMs: 0)])
+        return true
     }
 
     private func read(_ request: Request, body make: () -> [String: Any]) async throws -> Response {

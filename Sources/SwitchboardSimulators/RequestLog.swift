@@ -1,3 +1,4 @@
+import Foundation
 /// A request as a simulator received it, for tests to check the exact wire form.
 public struct RecordedRequest: Sendable, Codable, Equatable {
     public var endpoint: String
@@ -32,6 +33,13 @@ public enum FormFields {
             fields[key] = parts.count > 1 ? decode(parts[1]) : ""
         }
         return fields
+    }
+
+    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+
+    /// Percent-encodes everything but RFC 3986 unreserved characters.
+    public static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 
     static func decode(_ text: Substring) -> String {

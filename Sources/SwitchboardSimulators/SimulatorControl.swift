@@ -1,13 +1,15 @@
 import Foundation
 import Hummingbird
 
-/// The simulators' control API: set and clear faults while running, read the request log.
+/// The simulators' control API: set and clear faults while running, read the request log, play a customer.
 ///   GET /faults · PUT /faults/{endpoint} (a Fault) · DELETE /faults[/{endpoint}] · GET /requests · DELETE /requests · GET /endpoints
+///   POST /customers/{endpoint}/messages {from, text, name?} · POST /customers/{endpoint}/optout {from}
 struct SimulatorControl: Sendable {
-    let faults: FaultBoard
-    let requests: RequestLog
-    let ports: PortRegistry
-    let endpoints: [String]
+    let host: SimulatorHost
+    private var faults: FaultBoard { host.faults }
+    private var requests: RequestLog { host.requests }
+    private var ports: PortRegistry { host.ports }
+    private var endpoints: [String] { host.endpoints }
 
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
@@ -38,6 +40,24 @@ struct SimulatorControl: Sendable {
             return Response(status: .noContent)
         }
         router.get("/requests") { _, _ in encode(await requests.all()) }
+        router.post("/customers/:endpoint/messages") { request, context in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            let fields = (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: String]) ?? [:]
+            guard let from = fields["from"], let text = fields["text"] else {
+                return SimulatorResponses.json(.badRequest, ["error": ["code": "invalid_request", "message": "expected {\"from\", \"text\", \"name\"?}"]])
+            }
+            let delivered = await host.customerWrites(endpoint: context.parameters.get("endpoint") ?? "", from: from, text: text, name: fields["name"], sid: fields["sid"])
+            return delivered ? Response(status: .accepted)
+                : SimulatorResponses.json(.notFound, ["error": ["code": "no_inbound_target", "message": "that endpoint has no receiveURL/webhookURL configured"]])
+        }
+        router.post("/customers/:endpoint/optout") { request, context in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            let fields = (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: String]) ?? [:]
+            guard let from = fields["from"], host.customerOptsOut(endpoint: context.parameters.get("endpoint") ?? "", from: from) else {
+                return SimulatorResponses.json(.notFound, ["error": ["code": "no_inbound_target", "message": "optout needs a Klaros endpoint with a webhookURL, and {\"from\"}"]])
+            }
+            return Response(status: .accepted)
+        }
         router.delete("/requests") { _, _ in
             await requests.clear()
             return Response(status: .noContent)

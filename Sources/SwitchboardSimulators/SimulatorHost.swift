@@ -20,6 +20,8 @@ public struct SimulatorHost: Sendable {
     public let faults = FaultBoard()
     public let requests = RequestLog()
     public let ports = PortRegistry()
+    public let customers = CustomerBook()
+    let callbacks = CallbackQueue()
 
     public init(setup: Setup) { self.setup = setup }
 
@@ -41,6 +43,7 @@ public struct SimulatorHost: Sendable {
             for listener in listeners() {
                 group.addTask { try await listener.run() }
             }
+            group.addTask { [callbacks] in await callbacks.run() }
             try await group.next()
             group.cancelAll()
         }
@@ -61,19 +64,36 @@ public struct SimulatorHost: Sendable {
         var listeners: [SimulatorListener] = []
         if let kaleyra = setup.kaleyra {
             for (pod, port) in kaleyra.pods.sorted(by: { $0.key < $1.key }) {
-                let simulator = KaleyraSimulator(setup: kaleyra, pod: pod, faults: faults, log: requests)
+                let simulator = KaleyraSimulator(setup: kaleyra, pod: pod, faults: faults, log: requests, callbacks: callbacks)
                 listeners.append(listener(KaleyraSimulator.endpoint(pod: pod), port: port, simulator.makeRouter))
             }
         }
         for klaros in setup.klaros {
-            let simulator = KlarosSimulator(setup: klaros, faults: faults, log: requests)
+            let simulator = KlarosSimulator(setup: klaros, faults: faults, log: requests, callbacks: callbacks, customers: customers)
             listeners.append(listener(KlarosSimulator.endpoint(id: klaros.id), port: klaros.port, simulator.makeRouter))
         }
         if let controlPort = setup.controlPort {
-            let control = SimulatorControl(faults: faults, requests: requests, ports: ports, endpoints: endpoints)
+            let control = SimulatorControl(host: self)
             listeners.append(listener(Self.controlEndpoint, port: controlPort, control.makeRouter))
         }
         return listeners
+    }
+
+    /// A customer writes to a simulated line (`kaleyra.<pod>` or `klaros.<id>`); false if that endpoint has nowhere to deliver it.
+    public func customerWrites(endpoint: String, from: String, text: String, name: String? = nil, sid: String? = nil) async -> Bool {
+        if let kaleyra = setup.kaleyra, let pod = kaleyra.pods.keys.first(where: { KaleyraSimulator.endpoint(pod: $0) == endpoint }) {
+            return KaleyraSimulator(setup: kaleyra, pod: pod, faults: faults, log: requests, callbacks: callbacks).customerWrites(sid: sid, from: from, text: text, name: name)
+        }
+        if let klaros = setup.klaros.first(where: { KlarosSimulator.endpoint(id: $0.id) == endpoint }) {
+            return await KlarosSimulator(setup: klaros, faults: faults, log: requests, callbacks: callbacks, customers: customers).customerWrites(from: from, text: text, name: name)
+        }
+        return false
+    }
+
+    /// A customer opts out on a Klaros line.
+    public func customerOptsOut(endpoint: String, from: String) -> Bool {
+        guard let klaros = setup.klaros.first(where: { KlarosSimulator.endpoint(id: $0.id) == endpoint }) else { return false }
+        return KlarosSimulator(setup: klaros, faults: faults, log: requests, callbacks: callbacks, customers: customers).customerOptsOut(from: from)
     }
 
     private func listener(_ endpoint: String, port: Int, _ makeRouter: @escaping @Sendable () -> Router<BasicRequestContext>) -> SimulatorListener {

@@ -12,7 +12,7 @@ import Testing
             let account = await TestSupport.kaleyraAccount(host)
             let request = SendRequest(
                 recipients: TestSupport.numbers("+919812345678", "919812345679"), body: .text("Hi, your order has shipped & is on its way"),
-                ref: "order-42", ref1: "acme", ref2: "ops", callbackURL: "https://gw.example.com/inbound/kaleyra/kaleyra-in/status")
+                ref: "order-42", ref1: "acme", ref2: "ops", callbackURL: "http://127.0.0.1:9/inbound/kaleyra/kaleyra-in/status")
             let results = await provider.send(request, account: account, timeout: .seconds(2))
 
             let logged = await host.requests.all()
@@ -24,7 +24,7 @@ import Testing
             #expect(wire.headers["content-type"] == "application/x-www-form-urlencoded")
             #expect(wire.formFields == [
                 "channel": "whatsapp", "from": "+919000000001", "to": "+919812345678,+919812345679", "type": "text",
-                "body": "Hi, your order has shipped & is on its way", "callback_url": "https://gw.example.com/inbound/kaleyra/kaleyra-in/status",
+                "body": "Hi, your order has shipped & is on its way", "callback_url": "http://127.0.0.1:9/inbound/kaleyra/kaleyra-in/status",
                 "ref": "order-42", "ref1": "acme", "ref2": "ops",
             ])
             #expect(results.map(\.recipient.digits) == ["919812345678", "919812345679"])
