@@ -10,7 +10,7 @@ import SwitchboardSimulators
 import SwitchboardStore
 
 /// What the router needs; tests build it with an in-memory store and simulator-backed adapters.
-public struct GatewayDependencies<Store: MessageStore>: Sendable {
+public struct GatewayDependencies<Store: GatewayStore>: Sendable {
     public var configuration: GatewayConfiguration
     public var store: Store
     public var dispatcher: Dispatcher
@@ -29,11 +29,23 @@ public struct GatewayDependencies<Store: MessageStore>: Sendable {
         if let kaleyra = configuration.catalogs["kaleyra"] { providers["kaleyra"] = KaleyraProvider(catalog: kaleyra, client: client, logger: logger) }
         if let klaros = configuration.catalogs["klaros"] { providers["klaros"] = KlarosProvider(catalog: klaros, client: client, logger: logger) }
         let table = configuration.table
-        return Dispatcher(table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock())
+        let publicURL = configuration.publicURL
+        return Dispatcher(
+            table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock(),
+            callbackURL: { account in kaleyraCallbackURL(publicURL: publicURL, account: account) })
+    }
+
+    /// Kaleyra reports each message's status to the URL given on the send; it carries the account's token, as Kaleyra signs nothing.
+    static func kaleyraCallbackURL(publicURL: String, account: Account) -> String? {
+        guard account.provider == "kaleyra" else { return nil }
+        let base = "\(publicURL)/inbound/kaleyra/\(account.id)/status"
+        guard let token = account.inboundToken?.value, !token.isEmpty else { return base }
+        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        return base + "?token=" + (token.addingPercentEncoding(withAllowedCharacters: unreserved) ?? token)
     }
 }
 
-public func buildRouter<Store: MessageStore>(_ dependencies: GatewayDependencies<Store>) -> Router<BasicRequestContext> {
+public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies<Store>) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: JSONErrorMiddleware())
     SystemController(dependencies: dependencies).addRoutes(to: router)
@@ -41,6 +53,10 @@ public func buildRouter<Store: MessageStore>(_ dependencies: GatewayDependencies
     let service = MessageService(store: dependencies.store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics)
     MessagesController(service: service).addRoutes(to: v1)
     AccountsController(dispatcher: dependencies.dispatcher).addRoutes(to: v1)
+    ConversationsController(store: dependencies.store).addRoutes(to: v1)
+    WebhooksController(store: dependencies.store, policy: WebhookURLPolicy(allowPrivateNetworks: dependencies.configuration.webhooks.allowPrivateNetworks))
+        .addRoutes(to: v1)
+    InboundController(store: dependencies.store, table: dependencies.configuration.table).addRoutes(to: router)
     return router
 }
 
@@ -72,6 +88,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         }
     }
     app.addServices(IdempotencyPurgeService(store: store, logger: logger))
+    app.addServices(WebhookDeliveryService(store: store, client: client, logger: logger))
     app.beforeServerStarts {
         let recovered = try await store.recoverInterrupted(now: Date())
         if recovered > 0 { logger.warning("messages interrupted by a previous stop are now unknown", metadata: ["count": "\(recovered)"]) }

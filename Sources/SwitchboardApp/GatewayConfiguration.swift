@@ -14,6 +14,7 @@ public struct GatewayConfiguration: Sendable {
     public var storage: StorageSettings
     /// Bearer keys apps use on /v1. Empty means every /v1 request is refused.
     public var apiKeys: [Secret]
+    public var webhooks: WebhookSettings
 
     /// Reads the file and `providers/` (by default beside it). Every problem is reported with file and JSON path.
     public static func load(
@@ -57,7 +58,7 @@ public struct GatewayConfiguration: Sendable {
         guard problems.isEmpty else { throw ConfigLoadError(problems: problems) }
         return GatewayConfiguration(
             file: file, table: table, catalogs: catalogs, simulators: sections.simulators, server: server,
-            storage: sections.storage ?? StorageSettings(), apiKeys: keys.map(Secret.init))
+            storage: sections.storage ?? StorageSettings(), apiKeys: keys.map(Secret.init), webhooks: sections.webhooks ?? WebhookSettings())
     }
 
     private struct Sections: Decodable {
@@ -65,5 +66,12 @@ public struct GatewayConfiguration: Sendable {
         var server: ServerSettings?
         var storage: StorageSettings?
         var apiKeys: [String]?
+        var webhooks: WebhookSettings?
+    }
+
+    /// Where providers reach the gateway: `server.publicURL`, else the listening address.
+    public var publicURL: String {
+        let url = server.publicURL ?? "http://\(server.host):\(server.port)"
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 }

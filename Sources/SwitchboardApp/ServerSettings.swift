@@ -25,3 +25,10 @@ public struct StorageSettings: Sendable, Codable, Hashable {
     public var sqlite: String = "data/switchboard.sqlite"
     public init(sqlite: String = "data/switchboard.sqlite") { self.sqlite = sqlite }
 }
+
+/// gateway.json `webhooks`: outbound webhooks to apps.
+public struct WebhookSettings: Sendable, Codable, Hashable {
+    /// Allow webhook URLs on loopback and private networks (for development and tests).
+    public var allowPrivateNetworks: Bool = false
+    public init(allowPrivateNetworks: Bool = false) { self.allowPrivateNetworks = allowPrivateNetworks }
+}

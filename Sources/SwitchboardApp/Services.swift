@@ -23,7 +23,7 @@ struct SimulatorService: Service {
 }
 
 /// Forgets idempotency keys past their 24-hour retention, every few minutes.
-struct IdempotencyPurgeService<Store: MessageStore>: Service {
+struct IdempotencyPurgeService<Store: GatewayStore>: Service {
     let store: Store
     let logger: Logger
     var interval: Duration = .seconds(300)

@@ -13,8 +13,11 @@ public struct Dispatcher: Sendable {
         public var from: String?
         /// Pins a route by name.
         public var route: String?
+        /// Per recipient (digits): accounts with an open 24-hour window, preferred for text.
+        public var openWindows: [String: Set<String>]
 
-        public init(recipients: [PhoneNumber], body: MessageBody, ref: String? = nil, ref1: String? = nil, ref2: String? = nil, from: String? = nil, route: String? = nil) {
+        public init(recipients: [PhoneNumber], body: MessageBody, ref: String? = nil, ref1: String? = nil, ref2: String? = nil,
+                    from: String? = nil, route: String? = nil, openWindows: [String: Set<String>] = [:]) {
             self.recipients = recipients
             self.body = body
             self.ref = ref
@@ -22,6 +25,7 @@ public struct Dispatcher: Sendable {
             self.ref2 = ref2
             self.from = from
             self.route = route
+            self.openWindows = openWindows
         }
     }
 
@@ -70,7 +74,8 @@ public struct Dispatcher: Sendable {
         var results: [Result?] = Array(repeating: nil, count: request.recipients.count)
         var routes: [String?] = Array(repeating: nil, count: request.recipients.count)
         for (index, recipient) in request.recipients.enumerated() {
-            switch planner.plan(to: recipient, kind: request.body.kind, from: request.from, route: request.route, draw: random.nextUnit()) {
+            let windows = request.openWindows[recipient.digits] ?? []
+            switch planner.plan(to: recipient, kind: request.body.kind, from: request.from, route: request.route, draw: random.nextUnit(), openWindows: windows) {
             case .success(let plan):
                 routes[index] = plan.routeName
                 plans.append(SendPlan(candidates: plan.candidates, policy: plan.policy, startedAt: started, seed: random.next()))

@@ -56,3 +56,8 @@ public enum WebhookEventType: String, Sendable, CaseIterable {
     case messageOptout = "message.optout"
     case messageFailed = "message.failed"
 }
+
+/// Everything the gateway keeps.
+public protocol GatewayStore: MessageStore, InboxStore, WebhookStore {}
+
+extension SQLiteMessageStore: GatewayStore {}

@@ -8,6 +8,7 @@ public struct APIError: HTTPResponseError, Sendable {
         case invalidRecipient = "invalid_recipient"
         case invalidContent = "invalid_content"
         case needsTemplate = "needs_template"
+        case optedOut = "opted_out"
         case providerError = "provider_error"
         case noRouteAvailable = "no_route_available"
         case statusUnknown = "status_unknown"
@@ -23,7 +24,7 @@ public struct APIError: HTTPResponseError, Sendable {
             switch self {
             case .invalidRequest, .invalidRecipient: .badRequest
             case .invalidContent, .idempotencyKeyReused: .unprocessableContent
-            case .needsTemplate, .idempotencyInProgress: .conflict
+            case .needsTemplate, .optedOut, .idempotencyInProgress: .conflict
             case .providerError: .badGateway
             case .noRouteAvailable: .serviceUnavailable
             case .statusUnknown: .gatewayTimeout

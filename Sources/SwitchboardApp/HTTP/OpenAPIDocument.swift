@@ -8,7 +8,7 @@ enum OpenAPIDocument {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
           "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "enum": ["invalid_request", "invalid_recipient", "invalid_content", "needs_template", "provider_error", "no_route_available", "status_unknown", "unauthorized", "not_found", "method_not_allowed", "payload_too_large", "idempotency_key_reused", "idempotency_in_progress", "internal_error"]},
+            "code": {"type": "string", "enum": ["invalid_request", "invalid_recipient", "invalid_content", "needs_template", "opted_out", "provider_error", "no_route_available", "status_unknown", "unauthorized", "not_found", "method_not_allowed", "payload_too_large", "idempotency_key_reused", "idempotency_in_progress", "internal_error"]},
             "message": {"type": "string"}, "providerCode": {"type": "string"}, "needsTemplate": {"type": "boolean"}, "path": {"type": "string"},
             "messageId": {"type": "string"}, "attempts": {"type": "array", "items": {"$ref": "#/components/schemas/Attempt"}}}}}},
           "Attempt": {"type": "object", "required": ["account", "provider", "outcome", "durationMs"], "properties": {
@@ -53,7 +53,41 @@ enum OpenAPIDocument {
           "responses": {"200": {"description": "The route explanation"}, "400": {"$ref": "#/components/responses/Error"}}}},
         "/v1/accounts": {"get": {"summary": "Accounts with circuit state and recent outcomes", "responses": {"200": {"description": "Accounts"}}}},
         "/v1/templates": {"get": {"summary": "Templates of every account that can list them, tagged with the account", "responses": {"200": {"description": "Templates"}}}},
-        "/v1/numbers": {"get": {"summary": "Sender lines of every account that can list them, tagged with the account", "responses": {"200": {"description": "Numbers"}}}}
+        "/v1/numbers": {"get": {"summary": "Sender lines of every account that can list them, tagged with the account", "responses": {"200": {"description": "Numbers"}}}},
+        "/v1/conversations": {"get": {"summary": "Customers, most recent first, with their 24-hour window state",
+          "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+          "responses": {"200": {"description": "Conversations"}, "400": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/conversations/{phone}/messages": {"get": {"summary": "The thread with one customer across providers, oldest first",
+          "parameters": [{"name": "phone", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+          "responses": {"200": {"description": "Messages in and out"}, "400": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/webhooks": {
+          "post": {"summary": "Register a webhook; the signing secret is shown only in this answer",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["url"], "properties": {
+              "url": {"type": "string"}, "events": {"type": "array", "items": {"type": "string", "enum": ["message.received", "message.status", "message.optout", "message.failed"]}}}}}}},
+            "responses": {"201": {"description": "{data: {id, url, events, secret}}"}, "400": {"$ref": "#/components/responses/Error"}}},
+          "get": {"summary": "Registered webhooks (without secrets)", "responses": {"200": {"description": "Webhooks"}}}
+        },
+        "/v1/webhooks/{id}": {"delete": {"summary": "Remove a webhook; pending deliveries are cancelled",
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "responses": {"204": {"description": "Removed"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/v1/webhooks/{id}/deliveries": {"get": {"summary": "Each delivery with its attempts, response statuses and next retry",
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "responses": {"200": {"description": "Deliveries"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/inbound/klaros/{account}": {"post": {"summary": "Klaros events (message.received, message.status, message.optout), signed with X-Klaros-Signature", "security": [],
+          "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "X-Klaros-Signature", "in": "header", "required": true, "schema": {"type": "string"}}],
+          "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
+        "/inbound/kaleyra/{account}/status": {
+          "get": {"summary": "Kaleyra status callback: id, status (sent, delivered, read, failed, 0), token", "security": [],
+            "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "id", "in": "query", "schema": {"type": "string"}}, {"name": "status", "in": "query", "schema": {"type": "string"}}, {"name": "token", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "The same, as a form or JSON body", "security": [], "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}}}
+        },
+        "/inbound/kaleyra/{account}/receive": {
+          "get": {"summary": "Kaleyra customer message: created_at, type, from, name, body, media_url, token", "security": [],
+            "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "The same, as a form or JSON body", "security": [], "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}}}
+        }
       }
     }
     """#

@@ -2,7 +2,7 @@ import Hummingbird
 import SwitchboardStore
 
 /// GET /healthz, /metrics and /openapi.json: unauthenticated.
-struct SystemController<Store: MessageStore>: Sendable {
+struct SystemController<Store: GatewayStore>: Sendable {
     let dependencies: GatewayDependencies<Store>
 
     func addRoutes(to router: Router<BasicRequestContext>) {

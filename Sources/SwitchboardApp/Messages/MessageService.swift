@@ -7,7 +7,7 @@ import SwitchboardStore
 
 /// The send workflow: idempotency, write before any provider call, dispatch, write each attempt as it ends,
 /// settle, and only then answer.
-struct MessageService<Store: MessageStore>: Sendable {
+struct MessageService<Store: GatewayStore>: Sendable {
     let store: Store
     let dispatcher: Dispatcher
     let metrics: GatewayMetrics
@@ -20,6 +20,7 @@ struct MessageService<Store: MessageStore>: Sendable {
 
     func send(_ request: SendMessageRequest, idempotencyKey: String?, logger: Logger) async throws -> Answer {
         let table = dispatcher.table
+        let planner = dispatcher.planner
         if let from = request.from, table.account(pinnedBy: from) == nil {
             throw APIError(.invalidRequest, "$.from: \"\(from)\" names no account id or sender line", details: ["path": "$.from"])
         }
@@ -57,21 +58,47 @@ struct MessageService<Store: MessageStore>: Sendable {
             throw error
         }
 
-        let results = await dispatcher.send(
-            Dispatcher.Request(recipients: request.recipients, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2, from: request.from, route: request.route)
+        // Opt-outs and closed windows are refused here, without a provider call.
+        var blocked: [Int: Settlement] = [:]
+        var windows: [String: Set<String>] = [:]
+        for (index, recipient) in request.recipients.enumerated() {
+            if try await store.isOptedOut(customer: recipient.digits) {
+                blocked[index] = Settlement(id: ids[index], blocked: .optedOut, message: "\(recipient) opted out; they must write again before anything is sent")
+                continue
+            }
+            let open = ConversationWindow.openAccounts(try await store.lastInbound(customer: recipient.digits), now: createdAt)
+            windows[recipient.digits] = open
+            guard case .text = request.body,
+                  case .success(let plan) = planner.plan(to: recipient, kind: .text, from: request.from, route: request.route, draw: 0),
+                  plan.policy.sessionWindow == .enforce else { continue }
+            if plan.candidates.allSatisfy({ !open.contains($0.id) }) {
+                blocked[index] = Settlement(id: ids[index], blocked: .needsTemplate, message: "no open 24-hour window with \(recipient) on any candidate account: send a template")
+            }
+        }
+        let sendable = request.recipients.indices.filter { blocked[$0] == nil }
+        let dispatched = sendable.isEmpty ? [] : await dispatcher.send(
+            Dispatcher.Request(
+                recipients: sendable.map { request.recipients[$0] }, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
+                from: request.from, route: request.route, openWindows: windows)
         ) { [store, metrics] ended in
             for (_, attempt) in ended { metrics.attempt(attempt) }
             do {
-                try await store.record(ended.map { NewAttempt(messageId: ids[$0.index], attempt: $0.attempt, at: Date()) })
+                try await store.record(ended.map { NewAttempt(messageId: ids[sendable[$0.index]], attempt: $0.attempt, at: Date()) })
             } catch {
                 logger.error("could not record attempts", metadata: ["error.type": "\(type(of: error))"])
             }
         }
+        var results: [(settlement: Settlement, attempts: [Attempt])] = request.recipients.indices.map { index in
+            (blocked[index] ?? Settlement(id: ids[index], blocked: .internalError, message: nil), [])
+        }
+        for (position, result) in zip(sendable, dispatched) {
+            results[position] = (Settlement(result, id: ids[position]), result.attempts)
+        }
 
         let settledAt = Date()
-        let settlements = results.enumerated().map { index, result in Settlement(result, id: ids[index]) }
-        let entries: [JSONValue] = zip(settlements, results).map { settlement, result in
-            settlement.view(to: result.recipient, attempts: result.attempts, createdAt: createdAt)
+        let settlements = results.map(\.settlement)
+        let entries: [JSONValue] = results.enumerated().map { index, result in
+            result.settlement.view(to: request.recipients[index], attempts: result.attempts, createdAt: createdAt)
         }
         let answer: Answer
         if settlements.count == 1, let error = settlements[0].error {
@@ -103,6 +130,14 @@ private struct Settlement {
     var error: APIError.Code?
     var message: String?
     var providerCode: String?
+
+    /// Refused before any provider call.
+    init(id: String, blocked: APIError.Code, message: String?) {
+        self.id = id
+        status = .failed
+        error = blocked
+        self.message = message
+    }
 
     init(_ result: Dispatcher.Result, id: String) {
         self.id = id

@@ -4,7 +4,7 @@ import SwitchboardCore
 import SwitchboardStore
 
 /// POST /v1/messages, GET /v1/messages/{id}, GET /v1/messages.
-struct MessagesController<Store: MessageStore>: Sendable {
+struct MessagesController<Store: GatewayStore>: Sendable {
     let service: MessageService<Store>
     static var maxBodyBytes: Int { 1 << 20 }
 

@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import SwitchboardStore
+
+/// Delivers the outbox: signed POSTs, 15 s to answer with a 2xx, retries on the schedule, 410 disables the endpoint.
+/// Everything it needs is in the store, so pending deliveries survive restarts.
+struct WebhookDeliveryService<Store: GatewayStore>: Service {
+    let store: Store
+    let client: HTTPClient
+    let logger: Logger
+    var pollInterval: Duration = .milliseconds(200)
+    var concurrency = 8
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var worked = false
+            do {
+                let due = try await store.dueDeliveries(now: Date(), limit: 64)
+                worked = !due.isEmpty
+                await deliver(due)
+            } catch {
+                logger.warning("webhook outbox read failed", metadata: ["error.type": "\(type(of: error))"])
+            }
+            if !worked { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) } }
+        }
+    }
+
+    private func deliver(_ due: [DueDelivery]) async {
+        await withTaskGroup(of: Void.self) { group in
+            var iterator = due.makeIterator()
+            for _ in 0..<concurrency {
+                guard let delivery = iterator.next() else { break }
+                group.addTask { await attempt(delivery) }
+            }
+            for await _ in group {
+                if let delivery = iterator.next() { group.addTask { await attempt(delivery) } }
+            }
+        }
+    }
+
+    func attempt(_ delivery: DueDelivery) async {
+        let timestamp = Int(Date().timeIntervalSince1970)
+        var request = HTTPClientRequest(url: delivery.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "Switchboard-Webhooks/1")
+        for (name, value) in StandardWebhookSigner.headers(secret: delivery.secret, id: delivery.eventId, timestamp: timestamp, body: delivery.payload) {
+            request.headers.add(name: name, value: value)
+        }
+        request.body = .bytes(ByteBuffer(bytes: delivery.payload))
+        let started = ContinuousClock.now
+        var status: Int?
+        var failure: String?
+        var retryAfter: Int?
+        do {
+            let response = try await client.execute(request, timeout: .seconds(15), logger: logger)
+            status = Int(response.status.code)
+            retryAfter = response.headers.first(name: "retry-after").flatMap { Int($0) }
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+        } catch {
+            failure = "\(error)"
+        }
+        let elapsed = ContinuousClock.now - started
+        let durationMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        do {
+            try await store.recordDeliveryAttempt(deliveryId: delivery.id, statusCode: status, error: failure, retryAfterSeconds: retryAfter, durationMs: durationMs, now: Date())
+        } catch {
+            logger.error("could not record a webhook attempt", metadata: ["delivery": "\(delivery.id)", "error.type": "\(type(of: error))"])
+        }
+    }
+}
