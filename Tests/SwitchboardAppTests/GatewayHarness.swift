@@ -31,13 +31,17 @@ enum GatewayHarness {
             klaros: [.init(id: "main", apiKey: "uni_live_test", numbers: ["123456789012345"], templates: ["order_update"], windowsOpen: klarosWindowsOpen)]))
     }
 
-    static func configuration(_ host: SimulatorHost, policy: String, storage: String = ":memory:") async throws -> GatewayConfiguration {
+    static let klarosSecret = "klaros-hook-secret"
+    static let kaleyraToken = "kal-token-123"
+
+    static func configuration(_ host: SimulatorHost, policy: String, storage: String = ":memory:", port: Int = 0, allowPrivateWebhooks: Bool = true) async throws -> GatewayConfiguration {
         let json = """
-        {"server": {"host": "127.0.0.1", "port": 0}, "storage": {"sqlite": "\(storage)"}, "apiKeys": ["\(apiKey)", "second-key-abcdef"],
+        {"server": {"host": "127.0.0.1", "port": \(port)}, "storage": {"sqlite": "\(storage)"}, "apiKeys": ["\(apiKey)", "second-key-abcdef"],
+         "webhooks": {"allowPrivateNetworks": \(allowPrivateWebhooks)},
          "accounts": [
-          {"id": "kaleyra-in", "provider": "kaleyra", "pod": "in", "sid": "HXIN001", "apiKey": "kal-in-key", "from": "+919000000001", "baseURL": "\(await host.baseURL("kaleyra.in")!)"},
+          {"id": "kaleyra-in", "provider": "kaleyra", "pod": "in", "sid": "HXIN001", "apiKey": "kal-in-key", "from": "+919000000001", "baseURL": "\(await host.baseURL("kaleyra.in")!)", "inboundToken": "\(kaleyraToken)"},
           {"id": "kaleyra-eu", "provider": "kaleyra", "pod": "eu", "sid": "HXEU001", "apiKey": "kal-eu-key", "from": "+449000000001", "baseURL": "\(await host.baseURL("kaleyra.eu")!)"},
-          {"id": "klaros", "provider": "klaros", "apiKey": "uni_live_test", "from": "123456789012345", "baseURL": "\(await host.baseURL("klaros.main")!)", "region": "us"}],
+          {"id": "klaros", "provider": "klaros", "apiKey": "uni_live_test", "from": "123456789012345", "baseURL": "\(await host.baseURL("klaros.main")!)", "region": "us", "webhookSecret": "\(klarosSecret)"}],
          "routes": [
           {"name": "india", "match": {"countryCodes": ["91"]}, "targets": ["kaleyra-in", "klaros"]},
           {"name": "europe", "match": {"countryCodes": ["44"]}, "targets": ["kaleyra-eu"]},
@@ -51,11 +55,11 @@ enum GatewayHarness {
 
     /// Runs `body` against a router-level test client.
     static func withRouter(
-        policy: String = fastPolicy, klarosWindowsOpen: Bool = true, store: SQLiteMessageStore? = nil,
+        policy: String = fastPolicy, klarosWindowsOpen: Bool = true, store: SQLiteMessageStore? = nil, allowPrivateWebhooks: Bool = true,
         _ body: @escaping @Sendable (any TestClientProtocol, SimulatorHost, SQLiteMessageStore) async throws -> Void
     ) async throws {
         try await simulators(klarosWindowsOpen: klarosWindowsOpen).withRunning { host in
-            let configuration = try await configuration(host, policy: policy)
+            let configuration = try await configuration(host, policy: policy, allowPrivateWebhooks: allowPrivateWebhooks)
             let store = try store ?? SQLiteMessageStore(database: .inMemory())
             let dependencies = GatewayDependencies(
                 configuration: configuration, store: store,
