@@ -30,8 +30,10 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
         if let klaros = configuration.catalogs["klaros"] { providers["klaros"] = KlarosProvider(catalog: klaros, client: client, logger: logger) }
         let table = configuration.table
         let publicURL = configuration.publicURL
+        let rates = Dictionary(table.accounts.compactMap { account in account.ratePerSecond.map { (account.id, $0) } }, uniquingKeysWith: { a, _ in a })
         return Dispatcher(
             table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock(),
+            pacer: Pacer(limits: .init(ratePerSecond: rates)),
             callbackURL: { account in kaleyraCallbackURL(publicURL: publicURL, account: account) })
     }
 
@@ -89,6 +91,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
     }
     app.addServices(IdempotencyPurgeService(store: store, logger: logger))
     app.addServices(WebhookDeliveryService(store: store, client: client, logger: logger))
+    app.addServices(QueueWorker(store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger))
     app.beforeServerStarts {
         let recovered = try await store.recoverInterrupted(now: Date())
         if recovered > 0 { logger.warning("messages interrupted by a previous stop are now unknown", metadata: ["count": "\(recovered)"]) }

@@ -15,9 +15,11 @@ public struct Dispatcher: Sendable {
         public var route: String?
         /// Per recipient (digits): accounts with an open 24-hour window, preferred for text.
         public var openWindows: [String: Set<String>]
+        /// How to keep to each account's rate.
+        public var pacing: Pacing
 
         public init(recipients: [PhoneNumber], body: MessageBody, ref: String? = nil, ref1: String? = nil, ref2: String? = nil,
-                    from: String? = nil, route: String? = nil, openWindows: [String: Set<String>] = [:]) {
+                    from: String? = nil, route: String? = nil, openWindows: [String: Set<String>] = [:], pacing: Pacing = .bounded) {
             self.recipients = recipients
             self.body = body
             self.ref = ref
@@ -26,7 +28,15 @@ public struct Dispatcher: Sendable {
             self.from = from
             self.route = route
             self.openWindows = openWindows
+            self.pacing = pacing
         }
+    }
+
+    public enum Pacing: Sendable, Hashable {
+        /// Wait for the account's slot however long (queued sends).
+        case wait
+        /// Wait up to the policy's `pacingMaxWaitMs`, else fail over (synchronous sends).
+        case bounded
     }
 
     /// One recipient's result.
@@ -46,12 +56,14 @@ public struct Dispatcher: Sendable {
     public let providers: [String: any Provider]
     public let health: HealthBoard
     public let clock: any GatewayClock
+    /// Keeps each account to its rate; nil sends unpaced.
+    public let pacer: Pacer?
     /// The status callback URL for an account, when the provider takes one per request.
     public let callbackURL: @Sendable (Account) -> String?
     private let seeds: @Sendable () -> UInt64
 
     public init(
-        table: RouteTable, providers: [String: any Provider], health: HealthBoard, clock: any GatewayClock,
+        table: RouteTable, providers: [String: any Provider], health: HealthBoard, clock: any GatewayClock, pacer: Pacer? = nil,
         callbackURL: @escaping @Sendable (Account) -> String? = { _ in nil },
         seeds: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
     ) {
@@ -59,6 +71,7 @@ public struct Dispatcher: Sendable {
         self.providers = providers
         self.health = health
         self.clock = clock
+        self.pacer = pacer
         self.callbackURL = callbackURL
         self.seeds = seeds
     }
@@ -67,7 +80,11 @@ public struct Dispatcher: Sendable {
 
     /// - Parameter onAttempts: called after each round with the attempts that just ended (recipient index, attempt),
     ///   before the engine decides what to do next, so the caller can write them down first.
-    public func send(_ request: Request, onAttempts: @Sendable ([(index: Int, attempt: Attempt)]) async -> Void = { _ in }) async -> [Result] {
+    ///   - willSend: called with the recipient indices of each provider request just before it is made.
+    public func send(
+        _ request: Request, willSend: @escaping @Sendable ([Int]) async -> Void = { _ in },
+        onAttempts: @Sendable ([(index: Int, attempt: Attempt)]) async -> Void = { _ in }
+    ) async -> [Result] {
         let started = clock.now()
         var random = SplitMix64(seed: seeds())
         var plans: [SendPlan?] = []
@@ -111,7 +128,7 @@ public struct Dispatcher: Sendable {
                 if let earliestWait { try? await clock.sleep(until: earliestWait) }
                 continue
             }
-            let outcomes = await perform(Array(batches.values), request: request, now: now)
+            let outcomes = await perform(Array(batches.values), request: request, policies: plans.map { $0?.policy }, willSend: willSend)
             var ended: [(index: Int, attempt: Attempt)] = []
             for (index, report) in outcomes {
                 switch report {
@@ -143,7 +160,7 @@ public struct Dispatcher: Sendable {
         case done(Account, RecipientResult.Outcome, durationMs: Int)
     }
 
-    private func perform(_ batches: [Batch], request: Request, now: Instant) async -> [(Int, Report)] {
+    private func perform(_ batches: [Batch], request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Void) async -> [(Int, Report)] {
         await withTaskGroup(of: [(Int, Report)].self) { group in
             for batch in batches {
                 group.addTask {
@@ -152,9 +169,25 @@ public struct Dispatcher: Sendable {
                         let failure = ProviderFailure(.unauthorized, message: "no adapter for provider \(account.provider)")
                         return batch.indices.map { ($0, .done(account, .failed(failure), durationMs: 0)) }
                     }
+                    if let pacer {
+                        let count = batch.indices.count
+                        switch request.pacing {
+                        case .wait:
+                            try? await clock.sleep(until: await pacer.reserve(account: account.id, count: count, now: clock.now()))
+                        case .bounded:
+                            let maxWait = batch.indices.compactMap { policies[$0]?.pacingMaxWaitMs }.min() ?? 0
+                            let now = clock.now()
+                            guard let at = await pacer.reserve(account: account.id, count: count, now: now, maxWaitMs: maxWait) else {
+                                return batch.indices.map { ($0, .skipped(account, .paced(waitMs: maxWait))) }
+                            }
+                            try? await clock.sleep(until: at)
+                        }
+                    }
                     guard await health.acquire(account.id, now: clock.now(), isRetry: batch.isRetry) else {
+                        await pacer?.release(account: account.id, count: batch.indices.count)
                         return batch.indices.map { ($0, .skipped(account, .probeInFlight)) }
                     }
+                    await willSend(batch.indices)
                     let recipients = batch.indices.map { request.recipients[$0] }
                     let send = SendRequest(
                         recipients: recipients, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,

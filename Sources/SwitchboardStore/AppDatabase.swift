@@ -87,6 +87,7 @@ public struct AppDatabase: Sendable {
             }
         }
         registerInboxMigration(&migrator)
+        registerQueueMigration(&migrator)
         return migrator
     }
 }

@@ -111,6 +111,10 @@ public struct SQLiteMessageStore: MessageStore {
 
     public func recoverInterrupted(now: Date) async throws -> Int {
         try await database.writer.write { db in
+            // Queued messages never handed to a provider go back to the queue: nothing can have been sent.
+            try db.execute(sql: """
+                UPDATE message SET status = 'queued', updatedAt = ? WHERE status = 'sending' AND expiresAt IS NOT NULL AND dispatchStartedAt IS NULL
+                """, arguments: [now])
             let stuck = try MessageRecord.filter(MessageRecord.Columns.status == MessageStatus.sending.rawValue).fetchAll(db)
             for var record in stuck {
                 record.status = MessageStatus.unknown.rawValue

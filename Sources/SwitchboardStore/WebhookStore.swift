@@ -58,6 +58,6 @@ public enum WebhookEventType: String, Sendable, CaseIterable {
 }
 
 /// Everything the gateway keeps.
-public protocol GatewayStore: MessageStore, InboxStore, WebhookStore {}
+public protocol GatewayStore: MessageStore, InboxStore, WebhookStore, QueueStore {}
 
 extension SQLiteMessageStore: GatewayStore {}

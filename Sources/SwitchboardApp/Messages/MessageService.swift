@@ -20,7 +20,6 @@ struct MessageService<Store: GatewayStore>: Sendable {
 
     func send(_ request: SendMessageRequest, idempotencyKey: String?, logger: Logger) async throws -> Answer {
         let table = dispatcher.table
-        let planner = dispatcher.planner
         if let from = request.from, table.account(pinnedBy: from) == nil {
             throw APIError(.invalidRequest, "$.from: \"\(from)\" names no account id or sender line", details: ["path": "$.from"])
         }
@@ -49,45 +48,34 @@ struct MessageService<Store: GatewayStore>: Sendable {
         }
 
         let body = String(decoding: JSONValue.from(BodyRecord(request.body)).encoded(), as: UTF8.self)
+        let newMessages = zip(ids, request.recipients).map { id, recipient in
+            NewMessage(id: id, recipient: recipient.digits, kind: request.body.kind, body: body, ref: request.ref, ref1: request.ref1, ref2: request.ref2, createdAt: createdAt)
+        }
+        if request.mode == .queued {
+            return try await enqueue(request, messages: newMessages, idempotencyKey: idempotencyKey, createdAt: createdAt)
+        }
         do {
-            try await store.insert(zip(ids, request.recipients).map { id, recipient in
-                NewMessage(id: id, recipient: recipient.digits, kind: request.body.kind, body: body, ref: request.ref, ref1: request.ref1, ref2: request.ref2, createdAt: createdAt)
-            })
+            try await store.insert(newMessages)
         } catch {
             if let idempotencyKey { try? await store.releaseIdempotency(key: idempotencyKey) }
             throw error
         }
 
-        // Opt-outs and closed windows are refused here, without a provider call.
-        var blocked: [Int: Settlement] = [:]
-        var windows: [String: Set<String>] = [:]
-        for (index, recipient) in request.recipients.enumerated() {
-            if try await store.isOptedOut(customer: recipient.digits) {
-                blocked[index] = Settlement(id: ids[index], blocked: .optedOut, message: "\(recipient) opted out; they must write again before anything is sent")
-                continue
-            }
-            let open = ConversationWindow.openAccounts(try await store.lastInbound(customer: recipient.digits), now: createdAt)
-            windows[recipient.digits] = open
-            guard case .text = request.body,
-                  case .success(let plan) = planner.plan(to: recipient, kind: .text, from: request.from, route: request.route, draw: 0),
-                  plan.policy.sessionWindow == .enforce else { continue }
-            if plan.candidates.allSatisfy({ !open.contains($0.id) }) {
-                blocked[index] = Settlement(id: ids[index], blocked: .needsTemplate, message: "no open 24-hour window with \(recipient) on any candidate account: send a template")
-            }
-        }
+        let (blocked, windows) = try await ConversationGate(store: store, planner: dispatcher.planner)
+            .check(request.recipients, ids: ids, body: request.body, from: request.from, route: request.route, now: createdAt)
         let sendable = request.recipients.indices.filter { blocked[$0] == nil }
         let dispatched = sendable.isEmpty ? [] : await dispatcher.send(
             Dispatcher.Request(
                 recipients: sendable.map { request.recipients[$0] }, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
-                from: request.from, route: request.route, openWindows: windows)
-        ) { [store, metrics] ended in
-            for (_, attempt) in ended { metrics.attempt(attempt) }
-            do {
-                try await store.record(ended.map { NewAttempt(messageId: ids[sendable[$0.index]], attempt: $0.attempt, at: Date()) })
-            } catch {
-                logger.error("could not record attempts", metadata: ["error.type": "\(type(of: error))"])
-            }
-        }
+                from: request.from, route: request.route, openWindows: windows),
+            onAttempts: { [store, metrics] ended in
+                for (_, attempt) in ended { metrics.attempt(attempt) }
+                do {
+                    try await store.record(ended.map { NewAttempt(messageId: ids[sendable[$0.index]], attempt: $0.attempt, at: Date()) })
+                } catch {
+                    logger.error("could not record attempts", metadata: ["error.type": "\(type(of: error))"])
+                }
+            })
         var results: [(settlement: Settlement, attempts: [Attempt])] = request.recipients.indices.map { index in
             (blocked[index] ?? Settlement(id: ids[index], blocked: .internalError, message: nil), [])
         }
@@ -120,92 +108,33 @@ struct MessageService<Store: GatewayStore>: Sendable {
     }
 }
 
-/// How one recipient's dispatch result is stored and shown.
-private struct Settlement {
-    var id: String
-    var status: MessageStatus
-    var route: String?
-    var account: Account?
-    var providerMessageId: String?
-    var error: APIError.Code?
-    var message: String?
-    var providerCode: String?
-
-    /// Refused before any provider call.
-    init(id: String, blocked: APIError.Code, message: String?) {
-        self.id = id
-        status = .failed
-        error = blocked
-        self.message = message
-    }
-
-    init(_ result: Dispatcher.Result, id: String) {
-        self.id = id
-        route = result.route
-        switch result.outcome {
-        case .planned(.accepted(let account, let providerId, let providerStatus)):
-            status = providerStatus == "sent" ? .sent : .accepted
-            self.account = account
-            providerMessageId = providerId
-        case .planned(.rejected(let failure)):
-            status = .failed
-            error = switch failure.failureClass {
-            case .invalidRecipient: .invalidRecipient
-            case .needsTemplate: .needsTemplate
-            default: .invalidContent
-            }
-            message = failure.message
-            providerCode = failure.providerCode
-        case .planned(.exhausted(let last, let reason)):
-            status = .failed
-            error = .providerError
-            message = "every candidate failed (\(reason))" + (last.map { "; last: \($0.failureClass.rawValue): \($0.message)" } ?? "")
-            providerCode = last?.providerCode
-        case .planned(.noRoute(let reason)):
-            status = .failed
-            error = .noRouteAvailable
-            message = reason
-        case .planned(.held(let account, let failure)):
-            status = .unknown
-            self.account = account
-            error = .statusUnknown
-            message = "held: \(failure.message); the provider may have sent it, so it was not retried"
-        case .unroutable(let routing):
-            status = .failed
-            error = routing == .noRouteMatches ? .noRouteAvailable : .invalidRequest
-            message = routing.description
+extension MessageService {
+    /// Queued mode: answered 202 as soon as the messages are durably stored; the queue workers send them.
+    func enqueue(_ request: SendMessageRequest, messages: [NewMessage], idempotencyKey: String?, createdAt: Date) async throws -> Answer {
+        let expiresAt = createdAt.addingTimeInterval(TimeInterval(request.validityMs) / 1000)
+        do {
+            try await store.enqueue(messages.map { QueuedMessage(message: $0, from: request.from, route: request.route, expiresAt: expiresAt) })
+        } catch {
+            if let idempotencyKey { try? await store.releaseIdempotency(key: idempotencyKey) }
+            throw error
         }
-    }
-
-    func completion(at date: Date) -> MessageCompletion {
-        MessageCompletion(
-            messageId: id, status: status, route: route, account: account?.id, provider: account?.provider, providerMessageId: providerMessageId,
-            errorCode: error?.rawValue, errorMessage: message, providerCode: providerCode, at: date)
-    }
-
-    func view(to recipient: PhoneNumber, attempts: [Attempt], createdAt: Date) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "id": .string(id), "to": .string(recipient.e164), "status": .string(status.rawValue),
-            "attempts": MessageView.attempts(attempts), "createdAt": .string(MessageView.timestamp(createdAt)),
-        ]
-        if let route { object["route"] = .string(route) }
-        if let account {
-            object["account"] = .string(account.id)
-            object["provider"] = .string(account.provider)
+        let entries: [JSONValue] = messages.map { message in
+            .object([
+                "id": .string(message.id), "to": .string("+" + message.recipient), "status": .string(MessageStatus.queued.rawValue),
+                "createdAt": .string(MessageView.timestamp(createdAt)), "expiresAt": .string(MessageView.timestamp(expiresAt)),
+            ])
         }
-        if let providerMessageId { object["providerMessageId"] = .string(providerMessageId) }
-        if let error {
-            var detail: [String: JSONValue] = ["code": .string(error.rawValue), "message": .string(message ?? error.rawValue)]
-            if let providerCode { detail["providerCode"] = .string(providerCode) }
-            if error == .needsTemplate { detail["needsTemplate"] = true }
-            object["error"] = .object(detail)
+        let answer = Answer(status: .accepted, body: .object(["data": .array(entries)]))
+        if let idempotencyKey {
+            try await store.complete([], idempotency: IdempotencyCompletion(
+                key: idempotencyKey, responseStatus: 202, responseBody: Data(answer.body.encoded()), expiresAt: createdAt.addingTimeInterval(Self.idempotencyTTL)))
         }
-        return .object(object)
+        return answer
     }
 }
 
-/// How a body is kept in the store.
-private struct BodyRecord: Encodable {
+/// How a body is kept in the store, and read back by the queue workers.
+struct BodyRecord: Codable {
     var text: String?
     var template: MessageBody.Template?
     init(_ body: MessageBody) {
@@ -213,5 +142,11 @@ private struct BodyRecord: Encodable {
         case .text(let text): self.text = text
         case .template(let template): self.template = template
         }
+    }
+
+    static func decode(_ stored: String) -> MessageBody? {
+        guard let record = try? JSONDecoder().decode(BodyRecord.self, from: Data(stored.utf8)) else { return nil }
+        if let text = record.text { return .text(text) }
+        return record.template.map(MessageBody.template)
     }
 }

@@ -20,7 +20,8 @@ struct MessagesController<Store: GatewayStore>: Sendable {
             throw APIError(.invalidRequest, "Idempotency-Key must be 1 to 255 printable ASCII characters")
         }
         let body = try await request.body.collect(upTo: Self.maxBodyBytes)
-        let parsed = try SendMessageRequest.parse(Array(buffer: body))
+        let preferAsync = (request.headers[HTTPField.Name("Prefer")!] ?? "").lowercased().contains("respond-async")
+        let parsed = try SendMessageRequest.parse(Array(buffer: body), preferAsync: preferAsync)
         let answer = try await service.send(parsed, idempotencyKey: key, logger: context.logger)
         return JSONResponse.make(answer.status, answer.body)
     }

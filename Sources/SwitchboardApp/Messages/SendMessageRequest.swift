@@ -7,7 +7,11 @@ struct SendMessageRequest: Sendable, Hashable {
     static let maxRecipients = 100
     static let maxTextLength = 4096
     static let maxRefLength = 255
-    static let fields: Set<String> = ["to", "text", "template", "from", "route", "ref", "ref1", "ref2"]
+    static let fields: Set<String> = ["to", "text", "template", "from", "route", "ref", "ref1", "ref2", "mode", "validityMs"]
+    static let defaultValidityMs = 24 * 3600 * 1000
+    static let validityRange = 1000...(7 * 24 * 3600 * 1000)
+
+    enum Mode: String, Sendable { case sync, queued }
 
     var recipients: [PhoneNumber]
     var body: MessageBody
@@ -16,8 +20,11 @@ struct SendMessageRequest: Sendable, Hashable {
     var ref: String?
     var ref1: String?
     var ref2: String?
+    var mode: Mode = .sync
+    /// Queued sends: how long to keep trying before the message fails.
+    var validityMs: Int = defaultValidityMs
 
-    static func parse(_ bytes: [UInt8]) throws(APIError) -> SendMessageRequest {
+    static func parse(_ bytes: [UInt8], preferAsync: Bool = false) throws(APIError) -> SendMessageRequest {
         guard let root = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
             throw invalid("$", "the body is not valid JSON")
         }
@@ -40,10 +47,21 @@ struct SendMessageRequest: Sendable, Hashable {
         case (.none, .some(let template)):
             body = .template(try parseTemplate(template))
         }
+        var mode: Mode = preferAsync ? .queued : .sync
+        if let raw = try optionalString(object, "mode") {
+            guard let parsed = Mode(rawValue: raw) else { throw invalid("$.mode", "must be \"sync\" or \"queued\"") }
+            mode = parsed
+        }
+        var validityMs = defaultValidityMs
+        switch object["validityMs"] {
+        case .none, .null: break
+        case .int(let value) where validityRange.contains(value): validityMs = value
+        default: throw invalid("$.validityMs", "must be a whole number of milliseconds from 1000 to 604800000")
+        }
         return SendMessageRequest(
             recipients: recipients, body: body,
             from: try optionalString(object, "from"), route: try optionalString(object, "route"),
-            ref: try ref(object, "ref"), ref1: try ref(object, "ref1"), ref2: try ref(object, "ref2"))
+            ref: try ref(object, "ref"), ref1: try ref(object, "ref1"), ref2: try ref(object, "ref2"), mode: mode, validityMs: validityMs)
     }
 
     private static func parseRecipients(_ value: JSONValue?) throws(APIError) -> [PhoneNumber] {

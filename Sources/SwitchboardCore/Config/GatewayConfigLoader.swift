@@ -140,7 +140,8 @@ public struct GatewayConfigLoader: Sendable {
         return .success(Account(
             id: entry.id, provider: entry.provider, pod: pod, region: entry.region ?? pod.flatMap { catalog.pods[$0]?.region },
             sid: entry.sid, apiKey: Secret(entry.apiKey ?? ""), from: entry.from, baseURL: baseURL,
-            webhookSecret: entry.webhookSecret.map(Secret.init), inboundToken: entry.inboundToken.map(Secret.init), useGET: entry.useGET ?? false, sandbox: entry.sandbox ?? false))
+            webhookSecret: entry.webhookSecret.map(Secret.init), inboundToken: entry.inboundToken.map(Secret.init), useGET: entry.useGET ?? false, sandbox: entry.sandbox ?? false,
+            ratePerSecond: entry.ratePerSecond ?? catalog.limits.messagesPerSecond))
     }
 
     private func walk(_ value: Any, path: String, problems: inout [ConfigProblem]) -> Any {

@@ -50,6 +50,8 @@ public struct Policy: Sendable, Hashable, Codable {
     public var retryBudget = Budget()
     public var onAmbiguous = OnAmbiguous.hold
     public var sessionWindow = SessionWindow.off
+    /// A synchronous send over its account's rate waits at most this long for a slot, then fails over.
+    public var pacingMaxWaitMs = 250
 
     public init() {}
 
@@ -65,6 +67,7 @@ public struct Policy: Sendable, Hashable, Codable {
         if circuitBreaker.failureThreshold < 1 { problems.append(("\(prefix).circuitBreaker.failureThreshold", "must be at least 1")) }
         if circuitBreaker.cooldownMs < 0 { problems.append(("\(prefix).circuitBreaker.cooldownMs", "must not be negative")) }
         if !(0...100).contains(retryBudget.percent) { problems.append(("\(prefix).retryBudget.percent", "must be between 0 and 100")) }
+        if pacingMaxWaitMs < 0 { problems.append(("\(prefix).pacingMaxWaitMs", "must not be negative")) }
         if retryBudget.minConcurrent < 0 { problems.append(("\(prefix).retryBudget.minConcurrent", "must not be negative")) }
         return problems
     }
@@ -85,6 +88,7 @@ struct PolicyPatch: Decodable, Sendable {
     var retryBudget: BudgetPatch?
     var onAmbiguous: Policy.OnAmbiguous?
     var sessionWindow: Policy.SessionWindow?
+    var pacingMaxWaitMs: Int?
 
     func applied(to base: Policy) -> Policy {
         var policy = base
@@ -100,6 +104,7 @@ struct PolicyPatch: Decodable, Sendable {
         policy.retryBudget.minConcurrent = retryBudget?.minConcurrent ?? base.retryBudget.minConcurrent
         policy.onAmbiguous = onAmbiguous ?? base.onAmbiguous
         policy.sessionWindow = sessionWindow ?? base.sessionWindow
+        policy.pacingMaxWaitMs = pacingMaxWaitMs ?? base.pacingMaxWaitMs
         return policy
     }
 }

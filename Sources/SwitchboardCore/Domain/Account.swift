@@ -20,11 +20,13 @@ public struct Account: Sendable, Hashable, Identifiable {
     public let useGET: Bool
     /// Kaleyra: add `source=sandbox` (the shared trial sender).
     public let sandbox: Bool
+    /// Messages per second this line may send; the catalog's per-line figure unless the account sets it.
+    public let ratePerSecond: Double?
 
     public init(
         id: String, provider: String, pod: String? = nil, region: String? = nil, sid: String? = nil,
         apiKey: Secret, from: String? = nil, baseURL: String, webhookSecret: Secret? = nil, inboundToken: Secret? = nil,
-        useGET: Bool = false, sandbox: Bool = false
+        useGET: Bool = false, sandbox: Bool = false, ratePerSecond: Double? = nil
     ) {
         self.id = id
         self.provider = provider
@@ -38,5 +40,6 @@ public struct Account: Sendable, Hashable, Identifiable {
         self.inboundToken = inboundToken
         self.useGET = useGET
         self.sandbox = sandbox
+        self.ratePerSecond = ratePerSecond
     }
 }

@@ -27,6 +27,8 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     case otherRegion(String?)
     case alreadyTried
     case unknownAccount
+    /// Over its send rate for longer than a synchronous send may wait.
+    case paced(waitMs: Int)
 
     public var code: String {
         switch self {
@@ -36,6 +38,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .otherRegion: "other_region"
         case .alreadyTried: "already_tried"
         case .unknownAccount: "unknown_account"
+        case .paced: "paced"
         }
     }
 
@@ -47,6 +50,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .otherRegion(let region): "region \(region ?? "unknown") differs from the first candidate's (same-region failover)"
         case .alreadyTried: "already tried for this message"
         case .unknownAccount: "no such account"
+        case .paced(let waitMs): "over its send rate (next slot in \(waitMs)ms)"
         }
     }
 }

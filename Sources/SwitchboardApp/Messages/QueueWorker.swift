@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SwitchboardCore
+import SwitchboardDispatch
+import SwitchboardStore
+
+/// Sends queued messages: claims due ones in batches, groups those with the same content into one dispatch (so Kaleyra
+/// batches them), keeps each line to its rate, and settles or reschedules them in grouped commits.
+struct QueueWorker<Store: GatewayStore>: Service {
+    let store: Store
+    let dispatcher: Dispatcher
+    let metrics: GatewayMetrics
+    let logger: Logger
+    var claimSize = 256
+    var groupsInFlight = 16
+    var idle: Duration = .milliseconds(20)
+    /// Spacing of sends to one customer (WhatsApp's pair rate).
+    var pairIntervalMs = 6000
+    let pairs = PairSpacing()
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let handled: Int
+            do { handled = try await runOnce(now: Date()) } catch {
+                logger.error("queue round failed", metadata: ["error.type": "\(type(of: error))"])
+                handled = 0
+            }
+            if handled == 0 { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) } }
+        }
+    }
+
+    /// One round: claim, send, settle. Returns how many messages it claimed.
+    func runOnce(now: Date) async throws -> Int {
+        let claimed = try await store.claimDue(now: now, limit: claimSize)
+        guard !claimed.isEmpty else { return 0 }
+        // A customer who got a message less than pairIntervalMs ago waits for their slot.
+        var ready: [ClaimedMessage] = []
+        var deferred: [(id: String, notBefore: Date, countsAsAttempt: Bool)] = []
+        for message in claimed {
+            let slot = await pairs.reserve(customer: message.recipient, now: now, intervalMs: pairIntervalMs)
+            if slot > now { deferred.append((message.id, slot, false)) } else { ready.append(message) }
+        }
+        try await store.reschedule(deferred)
+        let groups = Dictionary(grouping: ready) { "\($0.body)\u{1E}\($0.from ?? "")\u{1E}\($0.route ?? "")\u{1E}\($0.ref ?? "")\u{1E}\($0.ref1 ?? "")\u{1E}\($0.ref2 ?? "")" }
+        await withTaskGroup(of: Void.self) { group in
+            var pending = Array(groups.values)
+            for _ in 0..<min(groupsInFlight, pending.count) {
+                let next = pending.removeLast()
+                group.addTask { await send(next, now: now) }
+            }
+            for await _ in group where !pending.isEmpty {
+                let next = pending.removeLast()
+                group.addTask { await send(next, now: now) }
+            }
+        }
+        return claimed.count
+    }
+
+    /// `now` is the round's time: retries and expiry are reckoned from it, so tests can drive the schedule.
+    private func send(_ messages: [ClaimedMessage], now: Date) async {
+        guard let first = messages.first, let body = BodyRecord.decode(first.body) else {
+            await settle(messages.map { Settlement(id: $0.id, blocked: .internalError, message: "stored body is unreadable") }, now: now)
+            return
+        }
+        do {
+            let recipients = messages.compactMap { try? PhoneNumber($0.recipient) }
+            let (blocked, windows) = try await ConversationGate(store: store, planner: dispatcher.planner)
+                .check(recipients, ids: messages.map(\.id), body: body, from: first.from, route: first.route, now: now)
+            let sendable = messages.indices.filter { blocked[$0] == nil }
+            let results = sendable.isEmpty ? [] : await dispatcher.send(
+                Dispatcher.Request(
+                    recipients: sendable.map { recipients[$0] }, body: body, ref: first.ref, ref1: first.ref1, ref2: first.ref2,
+                    from: first.from, route: first.route, openWindows: windows, pacing: .wait),
+                willSend: { [store] indices in
+                    try? await store.markDispatchStarted(indices.map { messages[sendable[$0]].id }, at: Date())
+                },
+                onAttempts: { [store, metrics] ended in
+                    for (_, attempt) in ended { metrics.attempt(attempt) }
+                    try? await store.record(ended.map { NewAttempt(messageId: messages[sendable[$0.index]].id, attempt: $0.attempt, at: Date()) })
+                })
+            var settled = blocked.values.map { $0 }
+            var retries: [(id: String, notBefore: Date, countsAsAttempt: Bool)] = []
+            let finished = now
+            for (position, result) in zip(sendable, results) {
+                let message = messages[position]
+                if Self.isRetryable(result.outcome) {
+                    let delay = QueueBackoff.delaySeconds(afterAttempts: message.queueAttempts + 1)
+                    let next = finished.addingTimeInterval(delay)
+                    if next < message.expiresAt {
+                        retries.append((message.id, next, true))
+                        continue
+                    }
+                    var expired = Settlement(result, id: message.id)
+                    expired.error = .providerError
+                    expired.message = "validity period ended after \(message.queueAttempts + 1) tries; last: \(expired.message ?? "")"
+                    expired.errorCodeOverride = "expired"
+                    settled.append(expired)
+                    continue
+                }
+                settled.append(Settlement(result, id: message.id))
+            }
+            try await store.reschedule(retries)
+            await settle(settled, now: finished)
+        } catch {
+            logger.error("queued send failed", metadata: ["error.type": "\(type(of: error))"])
+            try? await store.reschedule(messages.map { ($0.id, now.addingTimeInterval(5), false) })
+        }
+    }
+
+    private func settle(_ settlements: [Settlement], now: Date) async {
+        guard !settlements.isEmpty else { return }
+        do {
+            try await store.complete(settlements.map { $0.completion(at: now) }, idempotency: nil)
+        } catch {
+            logger.error("could not settle queued messages", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+
+    /// Unavailable or rate-limited everywhere, or every circuit open: worth another go later.
+    static func isRetryable(_ outcome: Dispatcher.Outcome) -> Bool {
+        switch outcome {
+        case .planned(.exhausted(let last, _)):
+            guard let last else { return true }
+            return last.failureClass == .unavailable || last.failureClass == .rateLimited
+        case .planned(.noRoute): return true
+        default: return false
+        }
+    }
+}
+
+/// Backoff between queued tries: 1 s, 2 s, 4 s … capped at 5 minutes.
+enum QueueBackoff {
+    static func delaySeconds(afterAttempts attempts: Int) -> TimeInterval {
+        min(300, pow(2, Double(max(attempts - 1, 0))))
+    }
+}
+
+/// The last send slot per customer, for the pair rate.
+actor PairSpacing {
+    private var last: [String: Date] = [:]
+
+    /// The time this customer's next message may go; reserves it when it is now.
+    func reserve(customer: String, now: Date, intervalMs: Int) -> Date {
+        let slot = last[customer].map { $0.addingTimeInterval(TimeInterval(intervalMs) / 1000) } ?? now
+        if slot <= now {
+            last[customer] = now
+            return now
+        }
+        return slot
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardDispatch
+import SwitchboardStore
+
+/// How one recipient's dispatch result is stored and shown.
+struct Settlement: Sendable {
+    var id: String
+    var status: MessageStatus
+    var route: String?
+    var account: Account?
+    var providerMessageId: String?
+    var error: APIError.Code?
+    var message: String?
+    var providerCode: String?
+    /// Stored instead of the error's own code (e.g. "expired" for a queued message out of time).
+    var errorCodeOverride: String?
+
+    /// Refused before any provider call.
+    init(id: String, blocked: APIError.Code, message: String?) {
+        self.id = id
+        status = .failed
+        error = blocked
+        self.message = message
+    }
+
+    init(_ result: Dispatcher.Result, id: String) {
+        self.id = id
+        route = result.route
+        switch result.outcome {
+        case .planned(.accepted(let account, let providerId, let providerStatus)):
+            status = providerStatus == "sent" ? .sent : .accepted
+            self.account = account
+            providerMessageId = providerId
+        case .planned(.rejected(let failure)):
+            status = .failed
+            error = switch failure.failureClass {
+            case .invalidRecipient: .invalidRecipient
+            case .needsTemplate: .needsTemplate
+            default: .invalidContent
+            }
+            message = failure.message
+            providerCode = failure.providerCode
+        case .planned(.exhausted(let last, let reason)):
+            status = .failed
+            error = .providerError
+            message = "every candidate failed (\(reason))" + (last.map { "; last: \($0.failureClass.rawValue): \($0.message)" } ?? "")
+            providerCode = last?.providerCode
+        case .planned(.noRoute(let reason)):
+            status = .failed
+            error = .noRouteAvailable
+            message = reason
+        case .planned(.held(let account, let failure)):
+            status = .unknown
+            self.account = account
+            error = .statusUnknown
+            message = "held: \(failure.message); the provider may have sent it, so it was not retried"
+        case .unroutable(let routing):
+            status = .failed
+            error = routing == .noRouteMatches ? .noRouteAvailable : .invalidRequest
+            message = routing.description
+        }
+    }
+
+    func completion(at date: Date) -> MessageCompletion {
+        MessageCompletion(
+            messageId: id, status: status, route: route, account: account?.id, provider: account?.provider, providerMessageId: providerMessageId,
+            errorCode: errorCodeOverride ?? error?.rawValue, errorMessage: message, providerCode: providerCode, at: date)
+    }
+
+    func view(to recipient: PhoneNumber, attempts: [Attempt], createdAt: Date) -> JSONValue {
+        var object: [String: JSONValue] = [
+            "id": .string(id), "to": .string(recipient.e164), "status": .string(status.rawValue),
+            "attempts": MessageView.attempts(attempts), "createdAt": .string(MessageView.timestamp(createdAt)),
+        ]
+        if let route { object["route"] = .string(route) }
+        if let account {
+            object["account"] = .string(account.id)
+            object["provider"] = .string(account.provider)
+        }
+        if let providerMessageId { object["providerMessageId"] = .string(providerMessageId) }
+        if let error {
+            var detail: [String: JSONValue] = ["code": .string(error.rawValue), "message": .string(message ?? error.rawValue)]
+            if let providerCode { detail["providerCode"] = .string(providerCode) }
+            if error == .needsTemplate { detail["needsTemplate"] = true }
+            object["error"] = .object(detail)
+        }
+        return .object(object)
+    }
+}
+

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+extension SQLiteMessageStore: QueueStore {
+    public func enqueue(_ messages: [QueuedMessage]) async throws {
+        try await database.writer.write { db in
+            for queued in messages {
+                let message = queued.message
+                try db.execute(sql: """
+                    INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, createdAt, updatedAt, pinFrom, pinRoute, notBefore, expiresAt, queueAttempts)
+                    VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                    """, arguments: [message.id, message.recipient, message.kind.rawValue, message.body, message.ref, message.ref1, message.ref2,
+                                     message.createdAt, message.createdAt, queued.from, queued.route, message.createdAt, queued.expiresAt])
+                try StatusEventRecord(messageId: message.id, status: MessageStatus.queued.rawValue, source: "gateway", at: message.createdAt).insert(db)
+            }
+        }
+    }
+
+    public func claimDue(now: Date, limit: Int) async throws -> [ClaimedMessage] {
+        try await database.writer.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                UPDATE message SET status = 'sending', updatedAt = ?
+                WHERE id IN (SELECT id FROM message WHERE status = 'queued' AND notBefore <= ? ORDER BY notBefore LIMIT ?)
+                RETURNING id, recipient, kind, body, ref, ref1, ref2, pinFrom, pinRoute, expiresAt, queueAttempts, createdAt
+                """, arguments: [now, now, limit])
+            return rows.map { row in
+                ClaimedMessage(
+                    id: row["id"], recipient: row["recipient"], kind: MessageKind(rawValue: row["kind"]) ?? .text, body: row["body"],
+                    ref: row["ref"], ref1: row["ref1"], ref2: row["ref2"], from: row["pinFrom"], route: row["pinRoute"],
+                    expiresAt: row["expiresAt"], queueAttempts: row["queueAttempts"], createdAt: row["createdAt"])
+            }.sorted { $0.createdAt < $1.createdAt }
+        }
+    }
+
+    public func markDispatchStarted(_ ids: [String], at: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await database.writer.write { db in
+            try db.execute(sql: "UPDATE message SET dispatchStartedAt = ? WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
+                           arguments: StatementArguments([at] + ids.map { $0 as (any DatabaseValueConvertible) }))
+        }
+    }
+
+    public func reschedule(_ items: [(id: String, notBefore: Date, countsAsAttempt: Bool)]) async throws {
+        guard !items.isEmpty else { return }
+        try await database.writer.write { db in
+            for item in items {
+                try db.execute(sql: """
+                    UPDATE message SET status = 'queued', notBefore = ?, dispatchStartedAt = NULL, updatedAt = ?,
+                    queueAttempts = queueAttempts + ? WHERE id = ?
+                    """, arguments: [item.notBefore, Date(), item.countsAsAttempt ? 1 : 0, item.id])
+            }
+        }
+    }
+
+    public func queuedCount() async throws -> Int {
+        try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE status = 'queued'") ?? 0 }
+    }
+}
+
+extension AppDatabase {
+    static func registerQueueMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-queue") { db in
+            try db.alter(table: "message") { table in
+                table.add(column: "pinFrom", .text)
+                table.add(column: "pinRoute", .text)
+                table.add(column: "notBefore", .datetime)
+                table.add(column: "expiresAt", .datetime)
+                table.add(column: "queueAttempts", .integer).notNull().defaults(to: 0)
+                table.add(column: "dispatchStartedAt", .datetime)
+            }
+            try db.create(index: "message_on_queue", on: "message", columns: ["status", "notBefore"])
+        }
+    }
+}
