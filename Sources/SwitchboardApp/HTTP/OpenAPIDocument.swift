@@ -15,7 +15,7 @@ enum OpenAPIDocument {
             "account": {"type": "string"}, "provider": {"type": "string"}, "outcome": {"type": "string", "enum": ["accepted", "failed"]},
             "errorCode": {"type": "string"}, "providerCode": {"type": "string"}, "message": {"type": "string"}, "durationMs": {"type": "integer"}, "decision": {"type": "string"}}},
           "Message": {"type": "object", "required": ["id", "to", "status", "attempts", "createdAt"], "properties": {
-            "id": {"type": "string"}, "to": {"type": "string"}, "status": {"type": "string", "enum": ["sending", "accepted", "sent", "delivered", "read", "failed", "unknown"]},
+            "id": {"type": "string"}, "to": {"type": "string"}, "status": {"type": "string", "enum": ["queued", "sending", "accepted", "sent", "delivered", "read", "failed", "unknown"]},
             "route": {"type": "string"}, "account": {"type": "string"}, "provider": {"type": "string"}, "providerMessageId": {"type": "string"},
             "attempts": {"type": "array", "items": {"$ref": "#/components/schemas/Attempt"}}, "createdAt": {"type": "string", "format": "date-time"},
             "error": {"type": "object"}, "history": {"type": "array", "items": {"type": "object"}}}},
@@ -24,7 +24,9 @@ enum OpenAPIDocument {
             "text": {"type": "string", "maxLength": 4096},
             "template": {"type": "object", "required": ["name", "language"], "properties": {"name": {"type": "string"}, "language": {"type": "string"}, "params": {"type": "array", "items": {"type": "string"}}}},
             "from": {"type": "string", "description": "Pin an account by id or sender line"}, "route": {"type": "string", "description": "Pin a route by name"},
-            "ref": {"type": "string", "maxLength": 255}, "ref1": {"type": "string", "maxLength": 255}, "ref2": {"type": "string", "maxLength": 255}}}
+            "ref": {"type": "string", "maxLength": 255}, "ref1": {"type": "string", "maxLength": 255}, "ref2": {"type": "string", "maxLength": 255},
+            "mode": {"type": "string", "enum": ["sync", "queued"], "description": "queued: answered 202 once stored; sent by the queue workers"},
+            "validityMs": {"type": "integer", "minimum": 1000, "maximum": 604800000, "description": "queued: how long to keep retrying (default 24 h)"}}}
         },
         "responses": {"Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}
       },
@@ -35,9 +37,11 @@ enum OpenAPIDocument {
         "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI"}}}},
         "/v1/messages": {
           "post": {"summary": "Send a message to one or more recipients",
-            "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 255}}],
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 255}},
+              {"name": "Prefer", "in": "header", "schema": {"type": "string"}, "description": "respond-async queues the send, like mode: queued"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SendRequest"}}}},
             "responses": {"200": {"description": "One entry per recipient", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}}}}}},
+              "202": {"description": "Queued: one entry per recipient with status queued"},
               "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"},
               "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"},
               "503": {"$ref": "#/components/responses/Error"}, "504": {"$ref": "#/components/responses/Error"}}},
