@@ -28,13 +28,7 @@ struct RouteCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let loaded: GatewayConfiguration
-        do {
-            loaded = try GatewayConfiguration.load(path: options.config, providersDirectory: options.providers)
-        } catch {
-            for problem in error.problems { printError(problem.description) }
-            throw ExitCode(1)
-        }
+        let loaded = try options.load()
         let number: PhoneNumber
         do { number = try PhoneNumber(to) } catch {
             printError("--to: \(error.description)")

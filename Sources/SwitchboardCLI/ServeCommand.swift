@@ -13,13 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        let loaded: GatewayConfiguration
-        do {
-            loaded = try GatewayConfiguration.load(path: options.config, providersDirectory: options.providers)
-        } catch {
-            for problem in error.problems { printError(problem.description) }
-            throw ExitCode(1)
-        }
+        let loaded = try options.load()
         var logger = Logger(label: "switchboard")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if loaded.apiKeys.isEmpty { logger.warning("apiKeys is empty: every /v1 request will be refused") }

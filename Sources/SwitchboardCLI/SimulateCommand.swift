@@ -16,13 +16,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() async throws {
-        let loaded: GatewayConfiguration
-        do {
-            loaded = try GatewayConfiguration.load(path: options.config, providersDirectory: options.providers)
-        } catch {
-            for problem in error.problems { printError(problem.description) }
-            throw ExitCode(1)
-        }
+        let loaded = try options.load()
         guard let setup = loaded.simulators else {
             printError("\(options.config): $.simulators: is required to run the simulators")
             throw ExitCode(1)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwitchboardApp
 
 @main
 struct Switchboard: AsyncParsableCommand {
@@ -16,4 +17,16 @@ struct ConfigOptions: ParsableArguments {
 
     @Option(name: .long, help: "Directory of provider catalogs (default: providers/ beside the config).")
     var providers: String?
+}
+
+extension ConfigOptions {
+    /// Loads gateway.json and the catalogs; on problems, prints each with its file and JSON path and exits 1.
+    func load() throws -> GatewayConfiguration {
+        do {
+            return try GatewayConfiguration.load(path: config, providersDirectory: providers)
+        } catch {
+            for problem in error.problems { printError(problem.description) }
+            throw ExitCode(1)
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SwitchboardCore
 
 /// Writes an app-facing event for every subscribed webhook, inside the caller's transaction.
 enum Outbox {
@@ -24,11 +25,7 @@ enum Outbox {
     static func encode(id: String, type: WebhookEventType, data: [String: String?], at: Date) throws -> Data {
         var body: [String: Any] = [:]
         for (key, value) in data { if let value { body[key] = value } }
-        let event: [String: Any] = ["id": id, "type": type.rawValue, "created_at": iso8601(at), "data": body]
+        let event: [String: Any] = ["id": id, "type": type.rawValue, "created_at": Timestamp.iso8601(at), "data": body]
         return try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys, .withoutEscapingSlashes])
-    }
-
-    static func iso8601(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
     }
 }

@@ -40,7 +40,5 @@ struct MessageView: Sendable {
         return .object(object)
     }
 
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
-    }
+    static func timestamp(_ date: Date) -> String { Timestamp.iso8601(date) }
 }

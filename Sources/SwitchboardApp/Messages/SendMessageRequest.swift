@@ -137,7 +137,7 @@ struct SendMessageRequest: Sendable, Hashable {
 
     /// A stable fingerprint of what was asked, for idempotency: the same request however its JSON was spelled.
     var fingerprint: String {
-        SHA256.hash(data: Data(canonicalForm.utf8)).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        SHA256.hash(data: Data(canonicalForm.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     private var canonicalForm: String {
@@ -151,8 +151,4 @@ struct SendMessageRequest: Sendable, Hashable {
         }
         return parts.joined(separator: "\u{1E}")
     }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

@@ -26,3 +26,7 @@ extension String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
+
+extension String {
+    var withoutTrailingSlash: String { hasSuffix("/") ? String(dropLast()) : self }
+}

@@ -52,7 +52,7 @@ public struct KaleyraProvider: Provider {
 
     private func sendBatch(_ request: SendRequest, account: Account, timeout: Duration) async -> [RecipientResult] {
         let fields = KaleyraFields.make(request, account: account)
-        let url = "\(trimSlash(account.baseURL))/v1/\(account.sid ?? "")/messages"
+        let url = "\(account.baseURL.withoutTrailingSlash)/v1/\(account.sid ?? "")/messages"
         var http: HTTPClientRequest
         if account.useGET {
             http = HTTPClientRequest(url: url + "?" + FormEncoding.encode(fields))
@@ -70,8 +70,6 @@ public struct KaleyraProvider: Provider {
         case .failure(let failure): return RecipientResult.failing(request.recipients, with: failure)
         }
     }
-
-    private func trimSlash(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
 }
 
 /// The form fields of one Kaleyra send, in a stable order.

@@ -49,7 +49,7 @@ public struct KlarosProvider: Provider {
     }
 
     private func sendOne(_ request: SendRequest, to recipient: PhoneNumber, account: Account, timeout: Duration) async -> RecipientResult {
-        var http = HTTPClientRequest(url: "\(trimSlash(account.baseURL))/api/v1/messages")
+        var http = HTTPClientRequest(url: "\(account.baseURL.withoutTrailingSlash)/api/v1/messages")
         http.method = .POST
         http.headers.add(name: "Authorization", value: "Bearer \(account.apiKey.value)")
         http.headers.add(name: "Content-Type", value: "application/json")
@@ -88,7 +88,7 @@ public struct KlarosProvider: Provider {
     }
 
     private func get(account: Account, path: String) async throws(ProviderOperationError) -> JSONValue {
-        var http = HTTPClientRequest(url: "\(trimSlash(account.baseURL))/api/v1/\(path)")
+        var http = HTTPClientRequest(url: "\(account.baseURL.withoutTrailingSlash)/api/v1/\(path)")
         http.headers.add(name: "Authorization", value: "Bearer \(account.apiKey.value)")
         switch await exchange.perform(http, timeout: .seconds(10)) {
         case .failure(let failure): throw .failed(failure)
@@ -100,8 +100,6 @@ public struct KlarosProvider: Provider {
             return json
         }
     }
-
-    private func trimSlash(_ url: String) -> String { url.hasSuffix("/") ? String(url.dropLast()) : url }
 }
 
 /// The JSON body of one Klaros send.
