@@ -45,6 +45,8 @@ public struct Dispatcher: Sendable {
         public var route: String?
         public var outcome: Outcome
         public var attempts: [Attempt]
+        /// Attempts never passed to `onAttempts` (the last round's): the caller writes them with the outcome.
+        public var unreportedAttempts: [Attempt] = []
     }
 
     public enum Outcome: Sendable, Hashable {
@@ -81,6 +83,8 @@ public struct Dispatcher: Sendable {
     /// - Parameter onAttempts: called after each round with the attempts that just ended (recipient index, attempt),
     ///   before the engine decides what to do next, so the caller can write them down first.
     ///   - willSend: called with the recipient indices of each provider request just before it is made.
+    ///   - onAttempts: called with the attempts that ended, before the next provider call for this send is made (so
+    ///     every attempt is on record before anything else goes out); the last round's are left in `unreportedAttempts`.
     public func send(
         _ request: Request, willSend: @escaping @Sendable ([Int]) async -> Void = { _ in },
         onAttempts: @Sendable ([(index: Int, attempt: Attempt)]) async -> Void = { _ in }
@@ -104,6 +108,7 @@ public struct Dispatcher: Sendable {
         let planned = plans.compactMap { $0 }.count
         await health.beginSends(planned)
 
+        var unreported: [(index: Int, attempt: Attempt)] = []
         while results.contains(where: { $0 == nil }) {
             let now = clock.now()
             let snapshot = await health.snapshot()
@@ -115,7 +120,9 @@ public struct Dispatcher: Sendable {
                 let action = plan.next(now: now, health: snapshot, budget: budget)
                 switch action {
                 case .finish(let outcome):
-                    results[index] = Result(recipient: request.recipients[index], route: routes[index], outcome: .planned(outcome), attempts: plan.attempts)
+                    results[index] = Result(
+                        recipient: request.recipients[index], route: routes[index], outcome: .planned(outcome), attempts: plan.attempts,
+                        unreportedAttempts: unreported.filter { $0.index == index }.map(\.attempt))
                 case .wait(let until):
                     earliestWait = min(earliestWait ?? until, until)
                 case .attempt(let account, let timeoutMs, let isRetry):
@@ -128,17 +135,19 @@ public struct Dispatcher: Sendable {
                 if let earliestWait { try? await clock.sleep(until: earliestWait) }
                 continue
             }
+            if !unreported.isEmpty {
+                await onAttempts(unreported)
+                unreported.removeAll()
+            }
             let outcomes = await perform(Array(batches.values), request: request, policies: plans.map { $0?.policy }, willSend: willSend)
-            var ended: [(index: Int, attempt: Attempt)] = []
             for (index, report) in outcomes {
                 switch report {
                 case .skipped(let account, let reason): plans[index]?.recordSkip(account: account, reason: reason)
                 case .done(let account, let outcome, let durationMs):
                     plans[index]?.record(account: account, outcome: outcome, durationMs: durationMs, now: clock.now())
-                    if let attempt = plans[index]?.attempts.last { ended.append((index, attempt)) }
+                    if let attempt = plans[index]?.attempts.last { unreported.append((index, attempt)) }
                 }
             }
-            if !ended.isEmpty { await onAttempts(ended) }
         }
         await health.endSends(planned)
         return results.map { $0! }

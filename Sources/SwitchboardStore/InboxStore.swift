@@ -12,6 +12,8 @@ public protocol InboxStore: Sendable {
 
     /// When the customer last wrote to each account.
     func lastInbound(customer: String) async throws -> [String: Date]
+    /// Opt-out and last-inbound times for several customers, in one read.
+    func conversationStates(customers: [String]) async throws -> [String: CustomerState]
     func isOptedOut(customer: String) async throws -> Bool
     func conversations(limit: Int) async throws -> [ConversationSummary]
     func thread(customer: String, limit: Int) async throws -> [ConversationEntry]
@@ -73,6 +75,15 @@ public struct InboundMessage: Sendable, Hashable {
         self.providerMessageId = providerMessageId
         self.at = at
         self.eventKey = eventKey
+    }
+}
+
+public struct CustomerState: Sendable, Hashable {
+    public var optedOut: Bool
+    public var lastInbound: [String: Date]
+    public init(optedOut: Bool = false, lastInbound: [String: Date] = [:]) {
+        self.optedOut = optedOut
+        self.lastInbound = lastInbound
     }
 }
 

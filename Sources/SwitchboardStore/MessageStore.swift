@@ -9,8 +9,8 @@ public protocol MessageStore: Sendable {
     func insert(_ messages: [NewMessage]) async throws
     /// Appends finished attempts, in one transaction.
     func record(_ attempts: [NewAttempt]) async throws
-    /// Settles messages and, when given, completes the request's idempotency key, in one transaction.
-    func complete(_ completions: [MessageCompletion], idempotency: IdempotencyCompletion?) async throws
+    /// Settles messages, with the attempts not yet on record, and completes the request's idempotency key, in one transaction.
+    func complete(_ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?) async throws
     /// Gives back a key whose request never reached the store's messages (e.g. it failed validation).
     func releaseIdempotency(key: String) async throws
 
@@ -20,6 +20,12 @@ public protocol MessageStore: Sendable {
     func recoverInterrupted(now: Date) async throws -> Int
     /// Forgets completed idempotency keys that expired before `now`.
     func purgeIdempotency(now: Date) async throws -> Int
+}
+
+extension MessageStore {
+    public func complete(_ completions: [MessageCompletion], idempotency: IdempotencyCompletion?) async throws {
+        try await complete(completions, attempts: [], idempotency: idempotency)
+    }
 }
 
 public struct NewMessage: Sendable, Hashable {

@@ -75,6 +75,22 @@ extension SQLiteMessageStore: InboxStore {
         }
     }
 
+    public func conversationStates(customers: [String]) async throws -> [String: CustomerState] {
+        guard !customers.isEmpty else { return [:] }
+        return try await database.writer.read { db in
+            var states: [String: CustomerState] = [:]
+            let marks = databaseQuestionMarks(count: customers.count)
+            let arguments = StatementArguments(customers)
+            for row in try Row.fetchAll(db, sql: "SELECT phone, optedOut FROM customer WHERE phone IN (\(marks))", arguments: arguments) {
+                states[row["phone"], default: CustomerState()].optedOut = row["optedOut"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT customer, account, lastInboundAt FROM conversationWindow WHERE customer IN (\(marks))", arguments: arguments) {
+                states[row["customer"], default: CustomerState()].lastInbound[row["account"]] = row["lastInboundAt"]
+            }
+            return states
+        }
+    }
+
     public func isOptedOut(customer: String) async throws -> Bool {
         try await database.writer.read { db in try CustomerRecord.fetchOne(db, key: customer)?.optedOut ?? false }
     }

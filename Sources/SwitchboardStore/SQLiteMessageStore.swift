@@ -49,20 +49,23 @@ public struct SQLiteMessageStore: MessageStore {
 
     public func record(_ attempts: [NewAttempt]) async throws {
         guard !attempts.isEmpty else { return }
-        try await database.writer.write { db in
-            for entry in attempts {
-                let attempt = entry.attempt
-                try AttemptRecord(
-                    messageId: entry.messageId, account: attempt.account, provider: attempt.provider, outcome: attempt.outcome,
-                    providerCode: attempt.providerCode, message: attempt.message, providerMessageId: attempt.providerMessageId,
-                    durationMs: attempt.durationMs, decision: attempt.decision, at: entry.at
-                ).insert(db)
-            }
+        try await database.writer.write { db in try Self.insert(attempts, db) }
+    }
+
+    static func insert(_ attempts: [NewAttempt], _ db: Database) throws {
+        for entry in attempts {
+            let attempt = entry.attempt
+            try AttemptRecord(
+                messageId: entry.messageId, account: attempt.account, provider: attempt.provider, outcome: attempt.outcome,
+                providerCode: attempt.providerCode, message: attempt.message, providerMessageId: attempt.providerMessageId,
+                durationMs: attempt.durationMs, decision: attempt.decision, at: entry.at
+            ).insert(db)
         }
     }
 
-    public func complete(_ completions: [MessageCompletion], idempotency: IdempotencyCompletion?) async throws {
+    public func complete(_ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?) async throws {
         try await database.writer.write { db in
+            try Self.insert(attempts, db)
             for completion in completions {
                 guard var record = try MessageRecord.fetchOne(db, key: completion.messageId) else { continue }
                 record.status = completion.status.rawValue

@@ -104,3 +104,28 @@ import Testing
         }
     }
 }
+
+@Suite struct AttemptReportingTests {
+    actor Trace {
+        var reports: [(attempts: [String], klarosCallsSoFar: Int)] = []
+        func add(_ attempts: [String], _ calls: Int) { reports.append((attempts, calls)) }
+    }
+
+    @Test func endedAttemptsAreReportedBeforeTheNextProviderCallAndTheLastRoundIsLeftToTheCaller() async throws {
+        try await SimulatorHost(setup: DispatchHarness.setup).withRunning { host in
+            await host.faults.set(.unavailable, for: "kaleyra.in")
+            let dispatcher = try await DispatchHarness.dispatcher(host, policy: #"{"retriesPerAccount": 0}"#)
+            let trace = Trace()
+            let results = await dispatcher.send(.init(recipients: DispatchHarness.numbers("+919812345678"), body: .text("x")), onAttempts: { ended in
+                await trace.add(ended.map(\.attempt.account), await host.requests.count(endpoint: "klaros.main"))
+            })
+            let result = try #require(results.first)
+            let reports = await trace.reports
+            #expect(reports.count == 1)
+            #expect(reports.first?.attempts == ["kaleyra-in"])
+            #expect(reports.first?.klarosCallsSoFar == 0, "the failed attempt was on record before Klaros was called")
+            #expect(result.unreportedAttempts.map(\.account) == ["klaros"])
+            #expect(result.attempts.map(\.account) == ["kaleyra-in", "klaros"])
+        }
+    }
+}

@@ -13,12 +13,14 @@ struct ConversationGate<Store: GatewayStore>: Sendable {
     ) async throws -> (blocked: [Int: Settlement], windows: [String: Set<String>]) {
         var blocked: [Int: Settlement] = [:]
         var windows: [String: Set<String>] = [:]
+        let states = try await store.conversationStates(customers: recipients.map(\.digits))
         for (index, recipient) in recipients.enumerated() {
-            if try await store.isOptedOut(customer: recipient.digits) {
+            let state = states[recipient.digits] ?? CustomerState()
+            if state.optedOut {
                 blocked[index] = Settlement(id: ids[index], blocked: .optedOut, message: "\(recipient) opted out; they must write again before anything is sent")
                 continue
             }
-            let open = ConversationWindow.openAccounts(try await store.lastInbound(customer: recipient.digits), now: now)
+            let open = ConversationWindow.openAccounts(state.lastInbound, now: now)
             windows[recipient.digits] = open
             guard case .text = body,
                   case .success(let plan) = planner.plan(to: recipient, kind: .text, from: from, route: route, draw: 0),

@@ -79,8 +79,11 @@ struct MessageService<Store: GatewayStore>: Sendable {
         var results: [(settlement: Settlement, attempts: [Attempt])] = request.recipients.indices.map { index in
             (blocked[index] ?? Settlement(id: ids[index], blocked: .internalError, message: nil), [])
         }
+        var lastRound: [NewAttempt] = []
         for (position, result) in zip(sendable, dispatched) {
             results[position] = (Settlement(result, id: ids[position]), result.attempts)
+            for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
+            lastRound += result.unreportedAttempts.map { NewAttempt(messageId: ids[position], attempt: $0, at: Date()) }
         }
 
         let settledAt = Date()
@@ -101,7 +104,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
         let completion = idempotencyKey.map {
             IdempotencyCompletion(key: $0, responseStatus: Int(answer.status.code), responseBody: Data(answer.body.encoded()), expiresAt: settledAt.addingTimeInterval(Self.idempotencyTTL))
         }
-        try await store.complete(settlements.map { $0.completion(at: settledAt) }, idempotency: completion)
+        try await store.complete(settlements.map { $0.completion(at: settledAt) }, attempts: lastRound, idempotency: completion)
         let elapsed = ContinuousClock.now - started
         for settlement in settlements { metrics.message(status: settlement.status.rawValue, errorCode: settlement.error?.rawValue, duration: elapsed) }
         return answer

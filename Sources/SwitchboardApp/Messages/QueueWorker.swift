@@ -82,8 +82,11 @@ struct QueueWorker<Store: GatewayStore>: Service {
             var settled = blocked.values.map { $0 }
             var retries: [(id: String, notBefore: Date, countsAsAttempt: Bool)] = []
             let finished = now
+            var lastRound: [NewAttempt] = []
             for (position, result) in zip(sendable, results) {
                 let message = messages[position]
+                for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
+                lastRound += result.unreportedAttempts.map { NewAttempt(messageId: message.id, attempt: $0, at: Date()) }
                 if Self.isRetryable(result.outcome) {
                     let delay = QueueBackoff.delaySeconds(afterAttempts: message.queueAttempts + 1)
                     let next = finished.addingTimeInterval(delay)
@@ -100,18 +103,21 @@ struct QueueWorker<Store: GatewayStore>: Service {
                 }
                 settled.append(Settlement(result, id: message.id))
             }
+            // The last round's attempts go in with the outcome; for rescheduled messages, on their own.
+            let retried = Set(retries.map(\.id))
+            try await store.record(lastRound.filter { retried.contains($0.messageId) })
             try await store.reschedule(retries)
-            await settle(settled, now: finished)
+            await settle(settled, attempts: lastRound.filter { !retried.contains($0.messageId) }, now: finished)
         } catch {
             logger.error("queued send failed", metadata: ["error.type": "\(type(of: error))"])
             try? await store.reschedule(messages.map { ($0.id, now.addingTimeInterval(5), false) })
         }
     }
 
-    private func settle(_ settlements: [Settlement], now: Date) async {
+    private func settle(_ settlements: [Settlement], attempts: [NewAttempt] = [], now: Date) async {
         guard !settlements.isEmpty else { return }
         do {
-            try await store.complete(settlements.map { $0.completion(at: now) }, idempotency: nil)
+            try await store.complete(settlements.map { $0.completion(at: now) }, attempts: attempts, idempotency: nil)
         } catch {
             logger.error("could not settle queued messages", metadata: ["error.type": "\(type(of: error))"])
         }
