@@ -22,7 +22,7 @@ def wait_port(port, timeout=30):
     raise RuntimeError(f"port {port} did not open")
 
 
-def http(method, port, path, body=None, headers=None, timeout=10):
+def call(method, port, path, body=None, headers=None, timeout=10):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     conn.request(method, path, body=body, headers=headers or {})
     response = conn.getresponse()
@@ -138,7 +138,7 @@ http {{
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                if http("GET", GATEWAY, "/healthz")[0] == 200:
+                if call("GET", GATEWAY, "/healthz")[0] == 200:
                     return proc
             except OSError:
                 time.sleep(0.05)
@@ -166,7 +166,7 @@ http {{
             run = runs[("gateway", connections)]
             run["cpu_per_1000"] = (cpu_after - cpu_before) / max(run["requests"], 1) * 1000
         _, peak_rss, _ = proc_stats(gateway.pid)
-        stored = json.loads(http("GET", GATEWAY, "/v1/messages?limit=1", headers={"Authorization": f"Bearer {KEY}"})[1])["data"]
+        stored = json.loads(call("GET", GATEWAY, "/v1/messages?limit=1", headers={"Authorization": f"Bearer {KEY}"})[1])["data"]
         self.stop(gateway)
         self.results["send_path"] = {"runs": runs, "idle_rss_mb": idle_rss / 1024, "peak_rss_mb": peak_rss / 1024, "persisted": bool(stored)}
 
@@ -195,32 +195,32 @@ http {{
                      {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"})
         phases = {}
         for mode, fault in [("503", {"mode": "unavailable"}), ("refused", {"mode": "refuse"}), ("hang", {"mode": "hang", "hangSeconds": 30})]:
-            http("DELETE", SIM_CONTROL, "/faults")
-            http("DELETE", SIM_CONTROL, "/requests")
+            call("DELETE", SIM_CONTROL, "/faults")
+            call("DELETE", SIM_CONTROL, "/requests")
             time.sleep(0.3)
             config = self.gateway_config(f"failover-{mode}", accounts, [{"name": "all", "targets": ["primary", "backup"]}], policy)
             gateway = self.start_gateway(config, f"failover-{mode}")
             load = subprocess.Popen(["wrk", "-t2", "-c8", f"-d{self.duration}s", "--latency", "-s", script, f"http://127.0.0.1:{GATEWAY}/v1/messages"],
                                     stdout=subprocess.PIPE, text=True)
             time.sleep(2)
-            before = len(json.loads(http("GET", SIM_CONTROL, "/requests")[1]))
-            http("PUT", SIM_CONTROL, "/faults/klaros.primary", body=json.dumps(fault))
+            before = len(json.loads(call("GET", SIM_CONTROL, "/requests")[1]))
+            call("PUT", SIM_CONTROL, "/faults/klaros.primary", body=json.dumps(fault))
             switched = time.time()
             opened = None
             while time.time() - switched < self.duration - 2:
-                accounts_now = json.loads(http("GET", GATEWAY, "/v1/accounts", headers={"Authorization": f"Bearer {KEY}"})[1])["data"]
+                accounts_now = json.loads(call("GET", GATEWAY, "/v1/accounts", headers={"Authorization": f"Bearer {KEY}"})[1])["data"]
                 if next(a for a in accounts_now if a["id"] == "primary")["circuit"] == "open":
                     opened = time.time() - switched
                     break
                 time.sleep(0.01)
             out, _ = load.communicate(timeout=self.duration + 60)
-            after = len(json.loads(http("GET", SIM_CONTROL, "/requests")[1]))
+            after = len(json.loads(call("GET", SIM_CONTROL, "/requests")[1]))
             non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
             total = int(re.search(r"(\d+) requests in", out).group(1))
             phases[mode] = {"client_errors": int(non2xx.group(1)) if non2xx else 0, "requests": total,
                             "reached_dead": after - before, "open_after_s": opened}
             self.stop(gateway)
-        http("DELETE", SIM_CONTROL, "/faults")
+        call("DELETE", SIM_CONTROL, "/faults")
         self.results["failover"] = phases
 
     def batch(self):
@@ -231,13 +231,13 @@ http {{
         gateway = self.start_gateway(config, "batch")
         headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
         numbers = [f"+9198{n:08d}" for n in range(100)]
-        http("POST", GATEWAY, "/v1/messages", body=json.dumps({"to": "+919700000000", "text": "warm"}), headers=headers)
-        http("DELETE", SIM_CONTROL, "/requests")
+        call("POST", GATEWAY, "/v1/messages", body=json.dumps({"to": "+919700000000", "text": "warm"}), headers=headers)
+        call("DELETE", SIM_CONTROL, "/requests")
         started = time.time()
-        status, _ = http("POST", GATEWAY, "/v1/messages", body=json.dumps({"to": numbers, "text": "batch"}), headers=headers, timeout=60)
+        status, _ = call("POST", GATEWAY, "/v1/messages", body=json.dumps({"to": numbers, "text": "batch"}), headers=headers, timeout=60)
         one_request = time.time() - started
-        batched_calls = len(json.loads(http("GET", SIM_CONTROL, "/requests")[1]))
-        http("DELETE", SIM_CONTROL, "/requests")
+        batched_calls = len(json.loads(call("GET", SIM_CONTROL, "/requests")[1]))
+        call("DELETE", SIM_CONTROL, "/requests")
         conn = http.client.HTTPConnection("127.0.0.1", GATEWAY, timeout=30)
         started = time.time()
         for number in numbers:
@@ -245,7 +245,7 @@ http {{
             conn.getresponse().read()
         singles = time.time() - started
         conn.close()
-        single_calls = len(json.loads(http("GET", SIM_CONTROL, "/requests")[1]))
+        single_calls = len(json.loads(call("GET", SIM_CONTROL, "/requests")[1]))
         self.stop(gateway)
         self.results["batch"] = {"batched_ms": one_request * 1000, "batched_provider_calls": batched_calls,
                                  "singles_ms": singles * 1000, "single_provider_calls": single_calls, "status": status}
@@ -261,8 +261,8 @@ http {{
         headers = {"Authorization": f"Bearer {KEY}"}
         deadline = time.time() + 300
         while time.time() < deadline:
-            queued = json.loads(http("GET", GATEWAY, "/v1/messages?status=queued&limit=1", headers=headers)[1])["data"]
-            sending = json.loads(http("GET", GATEWAY, "/v1/messages?status=sending&limit=1", headers=headers)[1])["data"]
+            queued = json.loads(call("GET", GATEWAY, "/v1/messages?status=queued&limit=1", headers=headers)[1])["data"]
+            sending = json.loads(call("GET", GATEWAY, "/v1/messages?status=sending&limit=1", headers=headers)[1])["data"]
             if not queued and not sending:
                 break
             time.sleep(0.1)

@@ -44,6 +44,22 @@ public struct KlarosSimulator: Sendable {
             self.callbackStatuses = callbackStatuses
             self.callbackDelayMs = callbackDelayMs
         }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            port = try container.decodeIfPresent(Int.self, forKey: .port) ?? 0
+            apiKey = try container.decode(String.self, forKey: .apiKey)
+            numbers = try container.decode([String].self, forKey: .numbers)
+            templates = try container.decodeIfPresent([String].self, forKey: .templates) ?? []
+            windowsOpen = try container.decodeIfPresent(Bool.self, forKey: .windowsOpen) ?? false
+            openWindows = try container.decodeIfPresent([String].self, forKey: .openWindows)
+            wrapInData = try container.decodeIfPresent(Bool.self, forKey: .wrapInData)
+            webhookURL = try container.decodeIfPresent(String.self, forKey: .webhookURL)
+            webhookSecret = try container.decodeIfPresent(String.self, forKey: .webhookSecret)
+            callbackStatuses = try container.decodeIfPresent([String].self, forKey: .callbackStatuses)
+            callbackDelayMs = try container.decodeIfPresent(Int.self, forKey: .callbackDelayMs)
+        }
     }
 
     public static func endpoint(id: String) -> String { "klaros.\(id)" }

@@ -14,6 +14,14 @@ public struct SimulatorHost: Sendable {
             self.klaros = klaros
             self.controlPort = controlPort
         }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            host = try container.decodeIfPresent(String.self, forKey: .host) ?? "127.0.0.1"
+            kaleyra = try container.decodeIfPresent(KaleyraSimulator.Setup.self, forKey: .kaleyra)
+            klaros = try container.decodeIfPresent([KlarosSimulator.Setup].self, forKey: .klaros) ?? []
+            controlPort = try container.decodeIfPresent(Int.self, forKey: .controlPort)
+        }
     }
 
     public let setup: Setup

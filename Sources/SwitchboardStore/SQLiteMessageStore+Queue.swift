@@ -4,7 +4,7 @@ import SwitchboardCore
 
 extension SQLiteMessageStore: QueueStore {
     public func enqueue(_ messages: [QueuedMessage]) async throws {
-        try await database.writer.write { db in
+        try await coalescer.write { db in
             for queued in messages {
                 let message = queued.message
                 try db.execute(sql: """

@@ -8,9 +8,13 @@ public struct SQLiteMessageStore: MessageStore {
     /// Identifies this process, so keys left in progress by a crashed one are recognised.
     private let bootId: String
 
+    /// The hot writes (messages in, attempts, outcomes, queued messages) go through group commit.
+    let coalescer: WriteCoalescer
+
     public init(database: AppDatabase, bootId: String = UUID().uuidString) {
         self.database = database
         self.bootId = bootId
+        self.coalescer = WriteCoalescer(writer: database.writer)
     }
 
     public func beginIdempotent(key: String, requestHash: String, messageIds: [String], now: Date) async throws -> IdempotencyBegin {
@@ -35,7 +39,7 @@ public struct SQLiteMessageStore: MessageStore {
     }
 
     public func insert(_ messages: [NewMessage]) async throws {
-        try await database.writer.write { db in
+        try await coalescer.write { db in
             for message in messages {
                 try MessageRecord(
                     id: message.id, recipient: message.recipient, kind: message.kind.rawValue, body: message.body,
@@ -49,7 +53,7 @@ public struct SQLiteMessageStore: MessageStore {
 
     public func record(_ attempts: [NewAttempt]) async throws {
         guard !attempts.isEmpty else { return }
-        try await database.writer.write { db in try Self.insert(attempts, db) }
+        try await coalescer.write { db in try Self.insert(attempts, db) }
     }
 
     static func insert(_ attempts: [NewAttempt], _ db: Database) throws {
@@ -64,7 +68,7 @@ public struct SQLiteMessageStore: MessageStore {
     }
 
     public func complete(_ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?) async throws {
-        try await database.writer.write { db in
+        try await coalescer.write { db in
             try Self.insert(attempts, db)
             for completion in completions {
                 guard var record = try MessageRecord.fetchOne(db, key: completion.messageId) else { continue }

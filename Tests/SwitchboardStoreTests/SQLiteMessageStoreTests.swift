@@ -72,3 +72,29 @@ import Testing
         #expect(try await second.messages(MessageQuery(status: .unknown, limit: 10)).map(\.id) == ["m1"])
     }
 }
+
+@Suite struct GroupCommitTests {
+    @Test func concurrentWritesShareCommitsAndAFailingOneUndoesOnlyItself() async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        let now = Date()
+        try await store.insert([NewMessage(id: "dup", recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    // Every 50th write reuses an existing id and must fail alone.
+                    let id = index % 50 == 0 ? "dup" : "m\(index)"
+                    do {
+                        try await store.insert([NewMessage(id: id, recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])
+                        return true
+                    } catch { return false }
+                }
+            }
+            var results: [Bool] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        #expect(outcomes.filter { $0 }.count == 196)
+        #expect(outcomes.filter { !$0 }.count == 4)
+        #expect(try await store.messages(MessageQuery(limit: 200)).count == 197)
+    }
+}

@@ -1,0 +1,56 @@
+import GRDB
+
+/// Group commit: writes that arrive while a transaction is being committed wait and then go together in the next one,
+/// each inside its own savepoint so one failing write does not undo the others. With no contention a write goes
+/// alone and at once; under load, many requests share one commit.
+actor WriteCoalescer {
+    private enum Turn: Sendable { case done, flush }
+    private struct Entry {
+        let operation: @Sendable (Database) throws -> Void
+        let continuation: CheckedContinuation<Turn, any Error>
+    }
+
+    private let writer: any DatabaseWriter
+    private var pending: [Entry] = []
+    private var flushing = false
+    /// Upper bound on writes per transaction, so one commit does not grow without end.
+    private let maxBatch = 256
+
+    init(writer: any DatabaseWriter) { self.writer = writer }
+
+    func write(_ operation: @escaping @Sendable (Database) throws -> Void) async throws {
+        if flushing {
+            let turn = try await withCheckedThrowingContinuation { continuation in
+                pending.append(Entry(operation: operation, continuation: continuation))
+            }
+            if case .done = turn { return }
+            // Handed the flush: our own write has not run yet and goes first.
+        }
+        flushing = true
+        let batch = Array(pending.prefix(maxBatch - 1))
+        pending.removeFirst(batch.count)
+        let operations = [operation] + batch.map(\.operation)
+        let results: [Result<Void, any Error>]
+        do {
+            results = try await writer.write { db in
+                operations.map { operation in
+                    Result { try db.inSavepoint { try operation(db); return .commit } }
+                }
+            }
+        } catch {
+            results = operations.map { _ in .failure(error) }
+        }
+        for (entry, result) in zip(batch, results.dropFirst()) {
+            switch result {
+            case .success: entry.continuation.resume(returning: .done)
+            case .failure(let error): entry.continuation.resume(throwing: error)
+            }
+        }
+        if pending.isEmpty {
+            flushing = false
+        } else {
+            pending.removeFirst().continuation.resume(returning: .flush)
+        }
+        try results[0].get()
+    }
+}
