@@ -51,7 +51,10 @@ def wrk(url, connections, duration, script, threads=None):
             return None
         value, unit = float(m.group(1)), m.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    total = int(re.search(r"(\d+) requests in", out).group(1))
+    found = re.search(r"(\d+) requests in", out)
+    if not found:
+        raise RuntimeError(f"wrk against {url} printed no result:\n{out}")
+    total = int(found.group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {
@@ -325,6 +328,9 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--only", default="send_path,failover,batch,queued")
     args = parser.parse_args()
+    busy = [port for port in (UPSTREAM, PROXY, GATEWAY, SIM_KLAROS, SIM_KALEYRA, SIM_CONTROL) if socket.socket().connect_ex(("127.0.0.1", port)) == 0]
+    if busy:
+        sys.exit(f"bench: loopback ports already in use: {busy}; stop whatever listens there first")
     workdir = tempfile.mkdtemp(prefix="switchboard-bench-")
     bench = Bench(args.binary, args.duration, workdir)
     try:
