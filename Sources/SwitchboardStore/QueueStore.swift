@@ -12,6 +12,8 @@ public protocol QueueStore: Sendable {
     /// Puts claimed messages back in the queue for later.
     func reschedule(_ items: [(id: String, notBefore: Date, countsAsAttempt: Bool)]) async throws
     func queuedCount() async throws -> Int
+    /// When the earliest queued message is due, if any: a read, so idle workers do not write.
+    func nextQueuedDueDate() async throws -> Date?
 }
 
 public struct QueuedMessage: Sendable, Hashable {

@@ -53,6 +53,12 @@ extension SQLiteMessageStore: QueueStore {
         }
     }
 
+    public func nextQueuedDueDate() async throws -> Date? {
+        try await database.writer.read { db in
+            try Date.fetchOne(db, sql: "SELECT MIN(notBefore) FROM message WHERE status = 'queued'")
+        }
+    }
+
     public func queuedCount() async throws -> Int {
         try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE status = 'queued'") ?? 0 }
     }

@@ -47,3 +47,18 @@ import Testing
         #expect(try await store.messages(MessageQuery(status: .unknown, limit: 10)).map(\.id).sorted() == ["in-flight", "sync"])
     }
 }
+
+@Suite struct QueueDueDateTests {
+    @Test func theNextDueDateIsTheEarliestQueuedMessage() async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try await store.nextQueuedDueDate() == nil)
+        let message = NewMessage(id: "q", recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)
+        try await store.enqueue([QueuedMessage(message: message, from: nil, route: nil, expiresAt: now.addingTimeInterval(60))])
+        #expect(try await store.nextQueuedDueDate() == now)
+        _ = try await store.claimDue(now: now, limit: 1)
+        #expect(try await store.nextQueuedDueDate() == nil, "claimed messages are not due again")
+        try await store.reschedule([("q", now.addingTimeInterval(30), true)])
+        #expect(try await store.nextQueuedDueDate() == now.addingTimeInterval(30))
+    }
+}

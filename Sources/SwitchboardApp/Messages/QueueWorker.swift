@@ -14,17 +14,20 @@ struct QueueWorker<Store: GatewayStore>: Service {
     let logger: Logger
     var claimSize = 256
     var groupsInFlight = 16
-    var idle: Duration = .milliseconds(20)
+    /// How often an idle worker looks for new work (a read); it claims (a write) only when something is due.
+    var idle: Duration = .milliseconds(50)
     /// Spacing of sends to one customer (WhatsApp's pair rate).
     var pairIntervalMs = 6000
     let pairs = PairSpacing()
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let handled: Int
-            do { handled = try await runOnce(now: Date()) } catch {
+            var handled = 0
+            do {
+                let now = Date()
+                if let due = try await store.nextQueuedDueDate(), due <= now { handled = try await runOnce(now: now) }
+            } catch {
                 logger.error("queue round failed", metadata: ["error.type": "\(type(of: error))"])
-                handled = 0
             }
             if handled == 0 { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) } }
         }
