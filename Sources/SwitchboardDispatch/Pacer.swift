@@ -1,20 +1,16 @@
 import SwitchboardCore
 
-/// Per-line pacing shared by every send: a token bucket per account, and WhatsApp's pair rate (about one message
-/// every 6 s from a line to the same customer).
+/// Per-line pacing shared by every send: a token bucket per account.
 public actor Pacer {
     public struct Limits: Sendable {
         public var ratePerSecond: [String: Double]
-        public var pairIntervalMs: Int
-        public init(ratePerSecond: [String: Double], pairIntervalMs: Int = 6000) {
+        public init(ratePerSecond: [String: Double]) {
             self.ratePerSecond = ratePerSecond
-            self.pairIntervalMs = pairIntervalMs
         }
     }
 
     private let limits: Limits
     private var buckets: [String: TokenBucket] = [:]
-    private var lastToCustomer: [String: Instant] = [:]
 
     public init(limits: Limits) { self.limits = limits }
 
@@ -39,18 +35,5 @@ public actor Pacer {
 
     public func release(account: String, count: Int) {
         buckets[account]?.release(count)
-    }
-
-    /// The earliest a message from `account` to `customer` may go, keeping the pair rate; reserves that slot.
-    public func reservePair(account: String, customer: String, now: Instant) -> Instant {
-        let key = account + "|" + customer
-        let at = max(now, (lastToCustomer[key] ?? Instant(milliseconds: .min / 2)) + limits.pairIntervalMs)
-        lastToCustomer[key] = at
-        return at
-    }
-
-    /// When the pair slot would be free, without reserving it.
-    public func pairFreeAt(account: String, customer: String) -> Instant? {
-        lastToCustomer[account + "|" + customer].map { $0 + limits.pairIntervalMs }
     }
 }

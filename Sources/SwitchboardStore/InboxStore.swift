@@ -10,11 +10,8 @@ public protocol InboxStore: Sendable {
     func recordInbound(_ message: InboundMessage) async throws -> Bool
     func recordOptOut(customer: String, account: String, provider: String, at: Date, eventKey: String?) async throws -> Bool
 
-    /// When the customer last wrote to each account.
-    func lastInbound(customer: String) async throws -> [String: Date]
-    /// Opt-out and last-inbound times for several customers, in one read.
+    /// Opt-out and when each customer last wrote to each account, for several customers in one read.
     func conversationStates(customers: [String]) async throws -> [String: CustomerState]
-    func isOptedOut(customer: String) async throws -> Bool
     func conversations(limit: Int) async throws -> [ConversationSummary]
     func thread(customer: String, limit: Int) async throws -> [ConversationEntry]
 }

@@ -68,13 +68,6 @@ extension SQLiteMessageStore: InboxStore {
         }
     }
 
-    public func lastInbound(customer: String) async throws -> [String: Date] {
-        try await database.writer.read { db in
-            let rows = try ConversationWindowRecord.filter(ConversationWindowRecord.Columns.customer == customer).fetchAll(db)
-            return Dictionary(rows.map { ($0.account, $0.lastInboundAt) }, uniquingKeysWith: max)
-        }
-    }
-
     public func conversationStates(customers: [String]) async throws -> [String: CustomerState] {
         guard !customers.isEmpty else { return [:] }
         return try await database.writer.read { db in
@@ -89,10 +82,6 @@ extension SQLiteMessageStore: InboxStore {
             }
             return states
         }
-    }
-
-    public func isOptedOut(customer: String) async throws -> Bool {
-        try await database.writer.read { db in try CustomerRecord.fetchOne(db, key: customer)?.optedOut ?? false }
     }
 
     public func conversations(limit: Int) async throws -> [ConversationSummary] {

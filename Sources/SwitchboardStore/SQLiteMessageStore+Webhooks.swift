@@ -83,12 +83,6 @@ extension SQLiteMessageStore: WebhookStore {
         }
     }
 
-    public func nextDueDate() async throws -> Date? {
-        try await database.writer.read { db in
-            try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM webhookDelivery WHERE status = 'pending'")
-        }
-    }
-
     static func webhook(_ record: WebhookRecord) -> Webhook {
         Webhook(
             id: record.id, url: record.url, events: (try? JSONDecoder().decode([String].self, from: Data(record.events.utf8))) ?? [],

@@ -10,8 +10,6 @@ public protocol WebhookStore: Sendable {
     func dueDeliveries(now: Date, limit: Int) async throws -> [DueDelivery]
     /// Records one attempt and schedules the next per `WebhookRetrySchedule`; 410 disables the endpoint.
     func recordDeliveryAttempt(deliveryId: Int64, statusCode: Int?, error: String?, retryAfterSeconds: Int?, durationMs: Int, now: Date) async throws
-    /// When the next pending delivery is due, if any.
-    func nextDueDate() async throws -> Date?
 }
 
 public struct Webhook: Sendable, Hashable {

@@ -25,8 +25,6 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     case probeInFlight
     case rateLimited(until: Instant)
     case otherRegion(String?)
-    case alreadyTried
-    case unknownAccount
     /// Over its send rate for longer than a synchronous send may wait.
     case paced(waitMs: Int)
 
@@ -36,8 +34,6 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .probeInFlight: "half_open_probe_in_flight"
         case .rateLimited: "rate_limited"
         case .otherRegion: "other_region"
-        case .alreadyTried: "already_tried"
-        case .unknownAccount: "unknown_account"
         case .paced: "paced"
         }
     }
@@ -48,8 +44,6 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .probeInFlight: "circuit half-open and its probe is in flight"
         case .rateLimited(let until): "rate limited until \(until)"
         case .otherRegion(let region): "region \(region ?? "unknown") differs from the first candidate's (same-region failover)"
-        case .alreadyTried: "already tried for this message"
-        case .unknownAccount: "no such account"
         case .paced(let waitMs): "over its send rate (next slot in \(waitMs)ms)"
         }
     }

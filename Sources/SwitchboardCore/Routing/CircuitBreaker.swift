@@ -27,15 +27,6 @@ public struct CircuitBreaker: Sendable, Hashable {
         }
     }
 
-    /// Whether a request may go now, without taking the probe.
-    public func wouldAdmit(at now: Instant) -> Bool {
-        switch state {
-        case .closed: true
-        case .open(let until): now >= until
-        case .halfOpen(let probeInFlight): !probeInFlight
-        }
-    }
-
     /// Takes permission to send; in half-open, only one caller gets it.
     public mutating func admit(at now: Instant) -> Bool {
         switch state {

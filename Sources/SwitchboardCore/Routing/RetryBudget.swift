@@ -9,8 +9,6 @@ public struct RetryBudget: Sendable, Hashable {
         self.activeRetries = activeRetries
     }
 
-    public static let unlimited = RetryBudget(activeSends: 0, activeRetries: Int.min / 2)
-
     public func allowsAnotherRetry(_ policy: Policy.Budget) -> Bool {
         let cap = max(Double(policy.minConcurrent), policy.percent / 100 * Double(activeSends))
         return Double(activeRetries) < cap
