@@ -93,9 +93,9 @@ struct MessageService<Store: GatewayStore>: Sendable {
         }
         let answer: Answer
         if settlements.count == 1, let error = settlements[0].error {
-            var details: [String: JSONValue] = ["messageId": .string(ids[0]), "attempts": MessageView.attempts(results[0].attempts)]
-            if let code = settlements[0].providerCode { details["providerCode"] = .string(code) }
-            if error == .needsTemplate { details["needsTemplate"] = true }
+            var details = MessageView.errorExtras(code: error.rawValue, providerCode: settlements[0].providerCode)
+            details["messageId"] = .string(ids[0])
+            details["attempts"] = MessageView.attempts(results[0].attempts)
             let apiError = APIError(error, settlements[0].message ?? error.rawValue, details: details)
             answer = Answer(status: apiError.status, body: apiError.body)
         } else {

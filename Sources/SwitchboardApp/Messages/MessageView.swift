@@ -29,15 +29,23 @@ struct MessageView: Sendable {
             if let value { object[key] = .string(value) }
         }
         if let code = message.errorCode {
-            var error: [String: JSONValue] = ["code": .string(code), "message": .string(message.errorMessage ?? code)]
-            if let providerCode = message.providerCode { error["providerCode"] = .string(providerCode) }
-            if code == "needs_template" { error["needsTemplate"] = true }
+            var error = errorExtras(code: code, providerCode: message.providerCode)
+            error["code"] = .string(code)
+            error["message"] = .string(message.errorMessage ?? code)
             object["error"] = .object(error)
         }
         if withHistory {
             object["history"] = .array(message.history.map { .object(["status": .string($0.status), "source": .string($0.source), "at": .string(timestamp($0.at))]) })
         }
         return .object(object)
+    }
+
+    /// What an error carries beyond its code and message: the provider's code, and the needsTemplate flag apps branch on.
+    static func errorExtras(code: String, providerCode: String?) -> [String: JSONValue] {
+        var extras: [String: JSONValue] = [:]
+        if let providerCode { extras["providerCode"] = .string(providerCode) }
+        if code == APIError.Code.needsTemplate.rawValue { extras["needsTemplate"] = true }
+        return extras
     }
 
     static func timestamp(_ date: Date) -> String { Timestamp.iso8601(date) }

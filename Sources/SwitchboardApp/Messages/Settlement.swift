@@ -80,9 +80,9 @@ struct Settlement: Sendable {
         }
         if let providerMessageId { object["providerMessageId"] = .string(providerMessageId) }
         if let error {
-            var detail: [String: JSONValue] = ["code": .string(error.rawValue), "message": .string(message ?? error.rawValue)]
-            if let providerCode { detail["providerCode"] = .string(providerCode) }
-            if error == .needsTemplate { detail["needsTemplate"] = true }
+            var detail = MessageView.errorExtras(code: error.rawValue, providerCode: providerCode)
+            detail["code"] = .string(error.rawValue)
+            detail["message"] = .string(message ?? error.rawValue)
             object["error"] = .object(detail)
         }
         return .object(object)
