@@ -111,8 +111,7 @@ public struct Dispatcher: Sendable {
         var unreported: [(index: Int, attempt: Attempt)] = []
         while results.contains(where: { $0 == nil }) {
             let now = clock.now()
-            let snapshot = await health.snapshot()
-            let budget = await health.budget()
+            let (snapshot, budget) = await health.view()
             var batches: [String: Batch] = [:]
             var earliestWait: Instant?
             for index in plans.indices where results[index] == nil {

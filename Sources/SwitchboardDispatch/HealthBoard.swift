@@ -21,7 +21,9 @@ public actor HealthBoard {
 
     public func snapshot() -> [String: AccountHealth] { health }
     public func stats(of account: String) -> Stats { stats[account] ?? Stats() }
-    public func budget() -> RetryBudget { RetryBudget(activeSends: activeSends, activeRetries: activeRetries) }
+    private func budget() -> RetryBudget { RetryBudget(activeSends: activeSends, activeRetries: activeRetries) }
+    /// Breakers and the retry budget together: what one engine round reads.
+    public func view() -> (health: [String: AccountHealth], budget: RetryBudget) { (health, budget()) }
 
     /// Takes the account for one attempt; false if its breaker or a Retry-After says no (or another caller took the probe).
     public func acquire(_ account: String, now: Instant, isRetry: Bool) -> Bool {
