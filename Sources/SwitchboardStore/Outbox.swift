@@ -11,7 +11,7 @@ enum Outbox {
             return events.isEmpty || events.contains(type.rawValue)
         }
         guard !subscribed.isEmpty else { return }
-        let eventId = "evt_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let eventId = RecordID.make("evt_", at: at)
         let payload = try encode(id: eventId, type: type, data: data, at: at)
         for hook in subscribed {
             var delivery = WebhookDeliveryRecord(

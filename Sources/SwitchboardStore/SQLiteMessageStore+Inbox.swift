@@ -70,18 +70,31 @@ extension SQLiteMessageStore: InboxStore {
 
     public func conversationStates(customers: [String]) async throws -> [String: CustomerState] {
         guard !customers.isEmpty else { return [:] }
-        return try await database.writer.read { db in
-            var states: [String: CustomerState] = [:]
-            let marks = databaseQuestionMarks(count: customers.count)
-            let arguments = StatementArguments(customers)
-            for row in try Row.fetchAll(db, sql: "SELECT phone, optedOut FROM customer WHERE phone IN (\(marks))", arguments: arguments) {
-                states[row["phone"], default: CustomerState()].optedOut = row["optedOut"]
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT customer, account, lastInboundAt FROM conversationWindow WHERE customer IN (\(marks))", arguments: arguments) {
-                states[row["customer"], default: CustomerState()].lastInbound[row["account"]] = row["lastInboundAt"]
+        return try await database.writer.read { db in try Self.conversationStates(db, customers: customers) }
+    }
+
+    static func conversationStates(_ db: Database, customers: [String]) throws -> [String: CustomerState] {
+        guard !customers.isEmpty else { return [:] }
+        var states: [String: CustomerState] = [:]
+        if customers.count == 1 {
+            // The common case, as cached statements.
+            let optOut = try db.cachedStatement(sql: "SELECT optedOut FROM customer WHERE phone = ?")
+            if let optedOut = try Bool.fetchOne(optOut, arguments: [customers[0]]) { states[customers[0], default: CustomerState()].optedOut = optedOut }
+            let windows = try db.cachedStatement(sql: "SELECT account, lastInboundAt FROM conversationWindow WHERE customer = ?")
+            for row in try Row.fetchAll(windows, arguments: [customers[0]]) {
+                states[customers[0], default: CustomerState()].lastInbound[row[0]] = row[1]
             }
             return states
         }
+        let marks = databaseQuestionMarks(count: customers.count)
+        let arguments = StatementArguments(customers)
+        for row in try Row.fetchAll(db, sql: "SELECT phone, optedOut FROM customer WHERE phone IN (\(marks))", arguments: arguments) {
+            states[row["phone"], default: CustomerState()].optedOut = row["optedOut"]
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT customer, account, lastInboundAt FROM conversationWindow WHERE customer IN (\(marks))", arguments: arguments) {
+            states[row["customer"], default: CustomerState()].lastInbound[row["account"]] = row["lastInboundAt"]
+        }
+        return states
     }
 
     public func conversations(limit: Int) async throws -> [ConversationSummary] {
@@ -114,26 +127,5 @@ extension SQLiteMessageStore: InboxStore {
         guard try InboundEventRecord.fetchOne(db, key: key) == nil else { return false }
         try InboundEventRecord(key: key, receivedAt: at).insert(db)
         return true
-    }
-
-    /// Inside `complete`: the outbound side of the conversation, and message.failed for failures.
-    static func recordOutcome(_ db: Database, _ record: MessageRecord, at: Date) throws {
-        let status = MessageStatus(rawValue: record.status) ?? .unknown
-        if status == .accepted || status == .sent, let account = record.account, let provider = record.provider {
-            let body = (try? JSONSerialization.jsonObject(with: Data(record.body.utf8)) as? [String: Any]).flatMap { $0["text"] as? String }
-            try ConversationMessageRecord(
-                id: record.id, customer: record.recipient, account: account, provider: provider, direction: "out", kind: record.kind,
-                body: body, messageId: record.id, providerMessageId: record.providerMessageId, at: at
-            ).insert(db)
-            var customer = try CustomerRecord.fetchOne(db, key: record.recipient) ?? CustomerRecord(phone: record.recipient, optedOut: false, lastMessageAt: at, lastDirection: "out")
-            customer.lastMessageAt = at
-            customer.lastDirection = "out"
-            try customer.save(db)
-        } else if status == .failed {
-            try Outbox.enqueue(db, type: .messageFailed, data: [
-                "messageId": record.id, "to": "+" + record.recipient, "status": status.rawValue, "account": record.account, "provider": record.provider,
-                "errorCode": record.errorCode, "errorMessage": record.errorMessage, "providerCode": record.providerCode,
-            ], at: at)
-        }
     }
 }

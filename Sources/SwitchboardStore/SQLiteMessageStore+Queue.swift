@@ -5,15 +5,7 @@ import SwitchboardCore
 extension SQLiteMessageStore: QueueStore {
     public func enqueue(_ messages: [QueuedMessage]) async throws {
         try await coalescer.write { db in
-            for queued in messages {
-                let message = queued.message
-                try db.execute(sql: """
-                    INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, createdAt, updatedAt, pinFrom, pinRoute, notBefore, expiresAt, queueAttempts)
-                    VALUES (?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-                    """, arguments: [message.id, message.recipient, message.kind.rawValue, message.body, message.ref, message.ref1, message.ref2,
-                                     message.createdAt, message.createdAt, queued.from, queued.route, message.createdAt, queued.expiresAt])
-                try StatusEventRecord(messageId: message.id, status: MessageStatus.queued.rawValue, source: "gateway", at: message.createdAt).insert(db)
-            }
+            for queued in messages { try SendPathWrites.insertQueued(db, queued) }
         }
     }
 

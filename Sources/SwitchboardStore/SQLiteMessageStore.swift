@@ -40,51 +40,19 @@ public struct SQLiteMessageStore: MessageStore {
 
     public func insert(_ messages: [NewMessage]) async throws {
         try await coalescer.write { db in
-            for message in messages {
-                try MessageRecord(
-                    id: message.id, recipient: message.recipient, kind: message.kind.rawValue, body: message.body,
-                    status: MessageStatus.sending.rawValue, ref: message.ref, ref1: message.ref1, ref2: message.ref2,
-                    createdAt: message.createdAt, updatedAt: message.createdAt
-                ).insert(db)
-                try StatusEventRecord(messageId: message.id, status: MessageStatus.sending.rawValue, source: "gateway", at: message.createdAt).insert(db)
-            }
+            for message in messages { try SendPathWrites.insertMessage(db, message, status: .sending) }
         }
     }
 
     public func record(_ attempts: [NewAttempt]) async throws {
         guard !attempts.isEmpty else { return }
-        try await coalescer.write { db in try Self.insert(attempts, db) }
-    }
-
-    static func insert(_ attempts: [NewAttempt], _ db: Database) throws {
-        for entry in attempts {
-            let attempt = entry.attempt
-            try AttemptRecord(
-                messageId: entry.messageId, account: attempt.account, provider: attempt.provider, outcome: attempt.outcome,
-                providerCode: attempt.providerCode, message: attempt.message, providerMessageId: attempt.providerMessageId,
-                durationMs: attempt.durationMs, decision: attempt.decision, at: entry.at
-            ).insert(db)
-        }
+        try await coalescer.write { db in try SendPathWrites.appendAttempts(db, attempts) }
     }
 
     public func complete(_ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?) async throws {
         try await coalescer.write { db in
-            try Self.insert(attempts, db)
-            for completion in completions {
-                guard var record = try MessageRecord.fetchOne(db, key: completion.messageId) else { continue }
-                record.status = completion.status.rawValue
-                record.route = completion.route
-                record.account = completion.account
-                record.provider = completion.provider
-                record.providerMessageId = completion.providerMessageId
-                record.errorCode = completion.errorCode
-                record.errorMessage = completion.errorMessage
-                record.providerCode = completion.providerCode
-                record.updatedAt = completion.at
-                try record.update(db)
-                try StatusEventRecord(messageId: completion.messageId, status: completion.status.rawValue, source: "gateway", at: completion.at).insert(db)
-                try Self.recordOutcome(db, record, at: completion.at)
-            }
+            try SendPathWrites.appendAttempts(db, attempts)
+            for completion in completions { _ = try SendPathWrites.settle(db, completion) }
             if let idempotency, var key = try IdempotencyRecord.fetchOne(db, key: idempotency.key) {
                 key.state = "completed"
                 key.responseStatus = idempotency.responseStatus

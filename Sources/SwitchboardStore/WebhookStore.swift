@@ -56,6 +56,17 @@ public enum WebhookEventType: String, Sendable, CaseIterable {
 }
 
 /// Everything the gateway keeps.
-public protocol GatewayStore: MessageStore, InboxStore, WebhookStore, QueueStore {}
+public protocol GatewayStore: MessageStore, InboxStore, WebhookStore, QueueStore {
+    /// Writes a send's messages and reads its customers' conversation states in the same transaction: one trip to the
+    /// writer where `insert` then `conversationStates` would make two.
+    func insert(_ messages: [NewMessage], readingStatesOf customers: [String]) async throws -> [String: CustomerState]
+}
 
-extension SQLiteMessageStore: GatewayStore {}
+extension SQLiteMessageStore: GatewayStore {
+    public func insert(_ messages: [NewMessage], readingStatesOf customers: [String]) async throws -> [String: CustomerState] {
+        try await coalescer.write(returning: { db in
+            for message in messages { try SendPathWrites.insertMessage(db, message, status: .sending) }
+            return try Self.conversationStates(db, customers: customers)
+        })
+    }
+}

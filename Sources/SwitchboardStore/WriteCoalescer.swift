@@ -18,6 +18,13 @@ actor WriteCoalescer {
 
     init(writer: any DatabaseWriter) { self.writer = writer }
 
+    /// A write that returns what it read inside the same transaction.
+    func write<T: Sendable>(returning operation: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let slot = ResultSlot<T>()
+        try await write { db in slot.value = try operation(db) }
+        return slot.value!
+    }
+
     func write(_ operation: @escaping @Sendable (Database) throws -> Void) async throws {
         if flushing {
             let turn = try await withCheckedThrowingContinuation { continuation in
@@ -53,4 +60,10 @@ actor WriteCoalescer {
         }
         try results[0].get()
     }
+}
+
+/// Carries a write's result out of the writer's closure. Written once on the writer, read after the write's
+/// continuation resumed, which orders the two.
+private final class ResultSlot<T>: @unchecked Sendable {
+    var value: T?
 }

@@ -4,16 +4,15 @@ import SwitchboardStore
 
 /// What the conversation allows before any provider call: opted-out customers get nothing, and under
 /// `sessionWindow: enforce` a text needs an open window on one of its candidates. Also finds the open windows for affinity.
-struct ConversationGate<Store: GatewayStore>: Sendable {
-    let store: Store
+struct ConversationGate: Sendable {
     let planner: RoutePlanner
 
+    /// - Parameter states: the recipients' conversation states, read with the messages' insert.
     func check(
-        _ recipients: [PhoneNumber], ids: [String], body: MessageBody, from: String?, route: String?, now: Date
-    ) async throws -> (blocked: [Int: Settlement], windows: [String: Set<String>]) {
+        _ recipients: [PhoneNumber], ids: [String], body: MessageBody, from: String?, route: String?, now: Date, states: [String: CustomerState]
+    ) -> (blocked: [Int: Settlement], windows: [String: Set<String>]) {
         var blocked: [Int: Settlement] = [:]
         var windows: [String: Set<String>] = [:]
-        let states = try await store.conversationStates(customers: recipients.map(\.digits))
         for (index, recipient) in recipients.enumerated() {
             let state = states[recipient.digits] ?? CustomerState()
             if state.optedOut {

@@ -28,7 +28,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
         }
         let started = ContinuousClock.now
         let createdAt = Date()
-        let ids = request.recipients.map { _ in "msg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+        let ids = request.recipients.map { _ in RecordID.make("msg_", at: createdAt) }
 
         if let key = idempotencyKey {
             switch try await store.beginIdempotent(key: key, requestHash: request.fingerprint, messageIds: ids, now: createdAt) {
@@ -47,22 +47,23 @@ struct MessageService<Store: GatewayStore>: Sendable {
             }
         }
 
-        let body = String(decoding: JSONValue.from(BodyRecord(request.body)).encoded(), as: UTF8.self)
+        let body = BodyRecord.encode(request.body)
         let newMessages = zip(ids, request.recipients).map { id, recipient in
             NewMessage(id: id, recipient: recipient.digits, kind: request.body.kind, body: body, ref: request.ref, ref1: request.ref1, ref2: request.ref2, createdAt: createdAt)
         }
         if request.mode == .queued {
             return try await enqueue(request, messages: newMessages, idempotencyKey: idempotencyKey, createdAt: createdAt)
         }
+        let states: [String: CustomerState]
         do {
-            try await store.insert(newMessages)
+            states = try await store.insert(newMessages, readingStatesOf: request.recipients.map(\.digits))
         } catch {
             if let idempotencyKey { try? await store.releaseIdempotency(key: idempotencyKey) }
             throw error
         }
 
-        let (blocked, windows) = try await ConversationGate(store: store, planner: dispatcher.planner)
-            .check(request.recipients, ids: ids, body: request.body, from: request.from, route: request.route, now: createdAt)
+        let (blocked, windows) = ConversationGate(planner: dispatcher.planner)
+            .check(request.recipients, ids: ids, body: request.body, from: request.from, route: request.route, now: createdAt, states: states)
         let sendable = request.recipients.indices.filter { blocked[$0] == nil }
         let dispatched = sendable.isEmpty ? [] : await dispatcher.send(
             Dispatcher.Request(
@@ -145,6 +146,15 @@ struct BodyRecord: Codable {
         case .text(let text): self.text = text
         case .template(let template): self.template = template
         }
+    }
+
+    /// `{"text": …}` or `{"template": …}`.
+    static func encode(_ body: MessageBody) -> String {
+        let value: JSONValue = switch body {
+        case .text(let text): .object(["text": .string(text)])
+        case .template: JSONValue.from(BodyRecord(body))
+        }
+        return String(decoding: value.encoded(), as: UTF8.self)
     }
 
     static func decode(_ stored: String) -> MessageBody? {

@@ -68,8 +68,9 @@ struct QueueWorker<Store: GatewayStore>: Service {
         }
         do {
             let recipients = messages.compactMap { try? PhoneNumber($0.recipient) }
-            let (blocked, windows) = try await ConversationGate(store: store, planner: dispatcher.planner)
-                .check(recipients, ids: messages.map(\.id), body: body, from: first.from, route: first.route, now: now)
+            let states = try await store.conversationStates(customers: recipients.map(\.digits))
+            let (blocked, windows) = ConversationGate(planner: dispatcher.planner)
+                .check(recipients, ids: messages.map(\.id), body: body, from: first.from, route: first.route, now: now, states: states)
             let sendable = messages.indices.filter { blocked[$0] == nil }
             let results = sendable.isEmpty ? [] : await dispatcher.send(
                 Dispatcher.Request(
