@@ -106,12 +106,13 @@ public struct Dispatcher: Sendable {
             }
         }
         let planned = plans.compactMap { $0 }.count
-        await health.beginSends(planned)
+        var firstView: (health: [String: AccountHealth], budget: RetryBudget)? = await health.beginSends(planned)
 
         var unreported: [(index: Int, attempt: Attempt)] = []
         while results.contains(where: { $0 == nil }) {
             let now = clock.now()
-            let (snapshot, budget) = await health.view()
+            let (snapshot, budget): ([String: AccountHealth], RetryBudget)
+            if let view = firstView { (snapshot, budget) = view; firstView = nil } else { (snapshot, budget) = await health.view() }
             var batches: [String: Batch] = [:]
             var earliestWait: Instant?
             for index in plans.indices where results[index] == nil {
@@ -169,49 +170,53 @@ public struct Dispatcher: Sendable {
     }
 
     private func perform(_ batches: [Batch], request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Void) async -> [(Int, Report)] {
-        await withTaskGroup(of: [(Int, Report)].self) { group in
+        // One provider request (the common case) runs in this task: a child task would only add a hop.
+        if batches.count == 1 { return await perform(batches[0], request: request, policies: policies, willSend: willSend) }
+        return await withTaskGroup(of: [(Int, Report)].self) { group in
             for batch in batches {
-                group.addTask {
-                    let account = batch.account
-                    guard let provider = providers[account.provider] else {
-                        let failure = ProviderFailure(.unauthorized, message: "no adapter for provider \(account.provider)")
-                        return batch.indices.map { ($0, .done(account, .failed(failure), durationMs: 0)) }
-                    }
-                    if let pacer {
-                        let count = batch.indices.count
-                        switch request.pacing {
-                        case .wait:
-                            try? await clock.sleep(until: await pacer.reserve(account: account.id, count: count, now: clock.now()))
-                        case .bounded:
-                            let maxWait = batch.indices.compactMap { policies[$0]?.pacingMaxWaitMs }.min() ?? 0
-                            let now = clock.now()
-                            guard let at = await pacer.reserve(account: account.id, count: count, now: now, maxWaitMs: maxWait) else {
-                                return batch.indices.map { ($0, .skipped(account, .paced(waitMs: maxWait))) }
-                            }
-                            try? await clock.sleep(until: at)
-                        }
-                    }
-                    guard await health.acquire(account.id, now: clock.now(), isRetry: batch.isRetry) else {
-                        await pacer?.release(account: account.id, count: batch.indices.count)
-                        return batch.indices.map { ($0, .skipped(account, .probeInFlight)) }
-                    }
-                    await willSend(batch.indices)
-                    let recipients = batch.indices.map { request.recipients[$0] }
-                    let send = SendRequest(
-                        recipients: recipients, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
-                        callbackURL: callbackURL(account))
-                    let started = clock.now()
-                    let answers = await provider.send(send, account: account, timeout: .milliseconds(batch.timeoutMs))
-                    let ended = clock.now()
-                    // One provider request is one health event for the account, whatever the batch size.
-                    let representative = answers.first { $0.failure == nil }?.outcome ?? answers.first?.outcome
-                    if let representative { await health.record(account.id, outcome: representative, now: ended, wasRetry: batch.isRetry) }
-                    return zip(batch.indices, answers).map { ($0, .done(account, $1.outcome, durationMs: ended - started)) }
-                }
+                group.addTask { await perform(batch, request: request, policies: policies, willSend: willSend) }
             }
             var all: [(Int, Report)] = []
             for await reports in group { all += reports }
             return all
         }
+    }
+
+    private func perform(_ batch: Batch, request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Void) async -> [(Int, Report)] {
+        let account = batch.account
+        guard let provider = providers[account.provider] else {
+            let failure = ProviderFailure(.unauthorized, message: "no adapter for provider \(account.provider)")
+            return batch.indices.map { ($0, .done(account, .failed(failure), durationMs: 0)) }
+        }
+        if let pacer {
+            let count = batch.indices.count
+            switch request.pacing {
+            case .wait:
+                try? await clock.sleep(until: await pacer.reserve(account: account.id, count: count, now: clock.now()))
+            case .bounded:
+                let maxWait = batch.indices.compactMap { policies[$0]?.pacingMaxWaitMs }.min() ?? 0
+                let now = clock.now()
+                guard let at = await pacer.reserve(account: account.id, count: count, now: now, maxWaitMs: maxWait) else {
+                    return batch.indices.map { ($0, .skipped(account, .paced(waitMs: maxWait))) }
+                }
+                try? await clock.sleep(until: at)
+            }
+        }
+        guard await health.acquire(account.id, now: clock.now(), isRetry: batch.isRetry) else {
+            await pacer?.release(account: account.id, count: batch.indices.count)
+            return batch.indices.map { ($0, .skipped(account, .probeInFlight)) }
+        }
+        await willSend(batch.indices)
+        let recipients = batch.indices.map { request.recipients[$0] }
+        let send = SendRequest(
+            recipients: recipients, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
+            callbackURL: callbackURL(account))
+        let started = clock.now()
+        let answers = await provider.send(send, account: account, timeout: .milliseconds(batch.timeoutMs))
+        let ended = clock.now()
+        // One provider request is one health event for the account, whatever the batch size.
+        let representative = answers.first { $0.failure == nil }?.outcome ?? answers.first?.outcome
+        if let representative { await health.record(account.id, outcome: representative, now: ended, wasRetry: batch.isRetry) }
+        return zip(batch.indices, answers).map { ($0, .done(account, $1.outcome, durationMs: ended - started)) }
     }
 }

@@ -50,6 +50,10 @@ public actor HealthBoard {
         stats[account] = counts
     }
 
-    public func beginSends(_ count: Int) { activeSends += count }
+    /// Counts `count` sends as active and returns the first round's view.
+    public func beginSends(_ count: Int) -> (health: [String: AccountHealth], budget: RetryBudget) {
+        activeSends += count
+        return view()
+    }
     public func endSends(_ count: Int) { activeSends -= count }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// A JSON value built in code, for response bodies whose members vary.
 public enum JSONValue: Sendable, Hashable, Codable {
@@ -91,7 +92,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public static func from(_ value: some Encodable) -> JSONValue {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        guard let data = try? encoder.encode(value), let decoded = try? JSONDecoder().decode(JSONValue.self, from: data) else { return .null }
+        guard let data = try? encoder.encode(value), let decoded = JSONValue.parse(data) else { return .null }
         return decoded
     }
 
@@ -105,4 +106,11 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
+
+extension JSONValue: JSONTree {
+    public static func number(_ value: Double, integer: Int?) -> JSONValue { integer.map(JSONValue.int) ?? .double(value) }
+
+    /// Parses one JSON text; nil if it is not valid JSON.
+    public static func parse(_ bytes: some Collection<UInt8>) -> JSONValue? { JSONParser.parse(bytes) }
 }

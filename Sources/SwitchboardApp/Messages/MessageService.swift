@@ -34,7 +34,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
             switch try await store.beginIdempotent(key: key, requestHash: request.fingerprint, messageIds: ids, now: createdAt) {
             case .claimed: break
             case .completed(let status, let body):
-                let replay = (try? JSONDecoder().decode(JSONValue.self, from: body)) ?? .null
+                let replay = JSONValue.parse(body) ?? .null
                 return Answer(status: HTTPResponse.Status(code: status), body: replay)
             case .inProgress:
                 throw APIError(.idempotencyInProgress, "a request with this Idempotency-Key is still being processed")

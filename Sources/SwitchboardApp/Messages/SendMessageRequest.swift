@@ -25,7 +25,7 @@ struct SendMessageRequest: Sendable, Hashable {
     var validityMs: Int = defaultValidityMs
 
     static func parse(_ bytes: [UInt8], preferAsync: Bool = false) throws(APIError) -> SendMessageRequest {
-        guard let root = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
+        guard let root = JSONValue.parse(bytes) else {
             throw invalid("$", "the body is not valid JSON")
         }
         guard case .object(let object) = root else { throw invalid("$", "the body must be a JSON object") }

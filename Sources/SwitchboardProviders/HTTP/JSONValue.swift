@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Any JSON value, for reading provider bodies whose shape varies.
 enum JSONValue: Sendable, Equatable, Decodable {
@@ -14,9 +15,7 @@ enum JSONValue: Sendable, Equatable, Decodable {
         else { self = .object(try container.decode([String: JSONValue].self)) }
     }
 
-    static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
+    static func parse(_ bytes: [UInt8]) -> JSONValue? { JSONParser.parse(bytes) }
 
     subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
@@ -50,4 +49,8 @@ enum JSONValue: Sendable, Equatable, Decodable {
         default: nil
         }
     }
+}
+
+extension JSONValue: JSONTree {
+    static func number(_ value: Double, integer: Int?) -> JSONValue { .number(value) }
 }

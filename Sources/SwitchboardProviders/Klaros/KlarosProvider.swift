@@ -30,6 +30,9 @@ public struct KlarosProvider: Provider {
             let message = text.isEmpty ? "text is empty" : "text is longer than \(catalog.limits.textMaxLength) characters"
             return RecipientResult.failing(request.recipients, with: ProviderFailure(.invalidContent, providerCode: "100", message: message))
         }
+        if request.recipients.count == 1 {
+            return [await sendOne(request, to: request.recipients[0], account: account, timeout: timeout)]
+        }
         var results = [RecipientResult?](repeating: nil, count: request.recipients.count)
         await withTaskGroup(of: (Int, RecipientResult).self) { group in
             var next = 0
