@@ -90,6 +90,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         }
     }
     app.addServices(IdempotencyPurgeService(store: store, logger: logger))
+    app.addServices(CheckpointService(database: database, logger: logger))
     app.addServices(WebhookDeliveryService(store: store, client: client, logger: logger))
     app.addServices(QueueWorker(store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger))
     app.beforeServerStarts {

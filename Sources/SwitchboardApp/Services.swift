@@ -40,3 +40,30 @@ struct IdempotencyPurgeService<Store: GatewayStore>: Service {
         }
     }
 }
+
+/// Checkpoints the SQLite WAL beside the writer, so commits on the send path never copy pages into the database file.
+/// Small and often is what keeps the tail short: a checkpoint's fsync stalls writes to the pages it covers, so while
+/// writes arrive it runs every `busyInterval`; when the WAL stops changing it backs off to `idleInterval`.
+struct CheckpointService: Service {
+    let database: AppDatabase
+    let logger: Logger
+    var busyInterval: Duration = .milliseconds(20)
+    var idleInterval: Duration = .milliseconds(500)
+
+    func run() async throws {
+        var interval = busyInterval
+        var lastFrames = -1
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let frames = try await database.checkpoint()
+                interval = frames != lastFrames ? busyInterval : min(interval * 2, idleInterval)
+                lastFrames = frames
+            } catch {
+                logger.warning("WAL checkpoint failed", metadata: ["error.type": "\(type(of: error))"])
+                interval = idleInterval
+            }
+            let pause = interval
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+        }
+    }
+}

@@ -4,11 +4,26 @@ import GRDB
 /// The gateway's SQLite database: one writer, its schema kept by a migrator.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// A connection of its own for WAL checkpoints, so they run beside the writer instead of inside its commits.
+    private let checkpointer: DatabaseQueue?
 
-    init(_ writer: any DatabaseWriter) throws {
+    init(_ writer: any DatabaseWriter, checkpointer: DatabaseQueue? = nil) throws {
         self.writer = writer
+        self.checkpointer = checkpointer
         try Self.migrator.migrate(writer)
     }
+
+    /// Copies committed WAL frames into the database file without blocking the writer or readers (a passive
+    /// checkpoint). The writer only checkpoints by itself past `autoCheckpointPages`, as a safety net.
+    /// Returns the WAL's frame count, which changes when anything was written since the last call.
+    @discardableResult
+    public func checkpoint() async throws -> Int {
+        guard let checkpointer else { return 0 }
+        return try await checkpointer.writeWithoutTransaction { db in try db.checkpoint(.passive).walFrameCount }
+    }
+
+    /// WAL pages after which a commit checkpoints by itself: the background checkpoint normally runs long before.
+    static let autoCheckpointPages = 10_000
 
     /// A file database in WAL mode, for production.
     public static func open(path: String) throws -> AppDatabase {
@@ -19,8 +34,12 @@ public struct AppDatabase: Sendable {
         configuration.prepareDatabase { db in
             // WAL is set by DatabasePool; NORMAL sync is durable across process crashes in WAL mode.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(autoCheckpointPages)")
         }
-        return try AppDatabase(DatabasePool(path: path, configuration: configuration))
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        var checkpointing = Configuration()
+        checkpointing.busyMode = .timeout(5)
+        return try AppDatabase(pool, checkpointer: DatabaseQueue(path: path, configuration: checkpointing))
     }
 
     /// An in-memory database, for tests.

@@ -71,6 +71,26 @@ import Testing
         #expect(try await second.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m9"], now: now) == .interrupted(messageIds: ["m1"]))
         #expect(try await second.messages(MessageQuery(status: .unknown, limit: 10)).map(\.id) == ["m1"])
     }
+
+    @Test func checkpointsReportWhetherTheWALChangedAndKeepEveryRow() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)/gateway.sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let database = try AppDatabase.open(path: path)
+        let store = SQLiteMessageStore(database: database)
+        let createdAt = Date(timeIntervalSince1970: 1_800_000_000.1234)
+        try await store.insert([NewMessage(id: "m1", recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil, createdAt: createdAt)])
+        let afterInsert = try await database.checkpoint()
+        #expect(afterInsert > 0)
+        #expect(try await database.checkpoint() == afterInsert)
+        try await store.complete([MessageCompletion(messageId: "m1", status: .sent, route: "r", account: "a", provider: "klaros", providerMessageId: "wamid.1", errorCode: nil, errorMessage: nil, providerCode: nil, at: createdAt)], idempotency: nil)
+        #expect(try await database.checkpoint() != afterInsert)
+        // Reopened from the file alone: dates come back to the millisecond GRDB would have stored.
+        let reopened = SQLiteMessageStore(database: try .open(path: path))
+        let stored = try #require(try await reopened.message(id: "m1"))
+        #expect(stored.status == .sent)
+        #expect(abs(stored.createdAt.timeIntervalSince1970 - 1_800_000_000.123) < 0.0005)
+        #expect(stored.history.map(\.status) == ["sending", "sent"])
+    }
 }
 
 @Suite struct GroupCommitTests {
