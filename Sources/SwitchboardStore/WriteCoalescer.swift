@@ -54,23 +54,16 @@ actor WriteCoalescer {
 }
 
 extension WriteCoalescer {
-    /// Runs off the actor, so writes arriving meanwhile queue up for the next commit. The write is synchronous: on an
-    /// idle writer GRDB runs it on this thread, where the async API would hand it to the writer's queue and back,
-    /// two thread wake-ups per commit. Commits only wait on the page cache (synchronous=NORMAL, checkpoints run
-    /// elsewhere), so this holds a pool thread for CPU work only.
+    /// Runs off the actor, so writes arriving meanwhile queue up for the next commit.
     @concurrent
     private static func commit(_ operations: [@Sendable (Database) throws -> Void], on writer: any DatabaseWriter) async -> [Result<Void, any Error>] {
         do {
-            return try writeNow(writer) { db in
+            return try await writer.write { db in
                 operations.map { operation in Result { try db.inSavepoint { try operation(db); return .commit } } }
             }
         } catch {
             return operations.map { _ in .failure(error) }
         }
-    }
-
-    private static func writeNow<T>(_ writer: any DatabaseWriter, _ updates: (Database) throws -> T) throws -> T {
-        try writer.write(updates)
     }
 }
 

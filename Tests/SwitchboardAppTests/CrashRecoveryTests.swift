@@ -29,7 +29,7 @@ import Glibc
             let config = """
             {"server": {"host": "127.0.0.1", "port": \(port)}, "storage": {"sqlite": "\(directory)/gateway.sqlite"}, "apiKeys": ["\(GatewayHarness.apiKey)"],
              "accounts": [{"id": "kaleyra-in", "provider": "kaleyra", "pod": "in", "sid": "HXIN001", "apiKey": "kal-in-key", "from": "+919000000001",
-                           "baseURL": "\(await host.baseURL("kaleyra.in")!)", "ratePerSecond": 60}],
+                           "baseURL": "\(await host.baseURL("kaleyra.in")!)", "ratePerSecond": 20}],
              "routes": [{"name": "all", "targets": ["kaleyra-in"]}]}
             """
             try config.write(toFile: directory + "/gateway.json", atomically: true, encoding: .utf8)

@@ -45,14 +45,15 @@ import Testing
 
     @Test func aConcurrentDuplicateIs409WhileTheFirstIsInFlight() async throws {
         try await GatewayHarness.withRouter { client, host, _ in
-            await host.faults.set(.latency(ms: 300), for: "kaleyra.in")
+            // Long enough for the second request to find the first in flight, well inside the 400 ms attempt timeout.
+            await host.faults.set(.latency(ms: 200), for: "kaleyra.in")
             var headers = GatewayHarness.auth
             headers[HTTPField.Name("Idempotency-Key")!] = "busy"
             let keyed = headers
             let (first, second) = try await withThrowingTaskGroup(of: (Int, HTTPResponse.Status, String?).self) { group in
                 group.addTask { let answer = try await client.send(#"{"to":"+919812345678","text":"hi"}"#, headers: keyed); return (1, answer.status, answer.json.errorCode) }
                 group.addTask {
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: .milliseconds(50))
                     let answer = try await client.send(#"{"to":"+919812345678","text":"hi"}"#, headers: keyed)
                     return (2, answer.status, answer.json.errorCode)
                 }

@@ -33,59 +33,37 @@ public enum JSONValue: Sendable, Hashable, Codable {
     /// writes), serialised directly: every answer is encoded on the send path, and JSONEncoder's containers cost
     /// more than the rest of building the answer.
     public func encoded() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        write(to: &out)
-        return out
+        var writer = JSONWriter()
+        write(to: &writer)
+        return writer.bytes
     }
 
-    private func write(to out: inout [UInt8]) {
+    private func write(to out: inout JSONWriter) {
         switch self {
-        case .string(let value): Self.write(string: value, to: &out)
-        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .string(let value): out.string(value)
+        case .int(let value): out.raw(contentsOf: String(value))
         case .double(let value):
-            if !value.isFinite { out.append(contentsOf: "null".utf8) }
-            else if value == value.rounded(), abs(value) < 1e15 { out.append(contentsOf: String(Int(value)).utf8) }
-            else { out.append(contentsOf: "\(value)".utf8) }
-        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .null: out.append(contentsOf: "null".utf8)
+            if !value.isFinite { out.raw("null") }
+            else if value == value.rounded(), abs(value) < 1e15 { out.raw(contentsOf: String(Int(value))) }
+            else { out.raw(contentsOf: "\(value)") }
+        case .bool(let value): out.raw(value ? "true" : "false")
+        case .null: out.raw("null")
         case .array(let values):
-            out.append(UInt8(ascii: "["))
+            out.raw(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
+                if index > 0 { out.raw(UInt8(ascii: ",")) }
                 value.write(to: &out)
             }
-            out.append(UInt8(ascii: "]"))
+            out.raw(UInt8(ascii: "]"))
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
+            out.raw(UInt8(ascii: "{"))
             for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.write(string: key, to: &out)
-                out.append(UInt8(ascii: ":"))
+                if index > 0 { out.raw(UInt8(ascii: ",")) }
+                out.key(key)
                 members[key]!.write(to: &out)
             }
-            out.append(UInt8(ascii: "}"))
+            out.raw(UInt8(ascii: "}"))
         }
-    }
-
-    private static func write(string: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-            case 0x0C: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     /// Any Encodable as a JSON value.

@@ -20,7 +20,17 @@ struct QueueWorker<Store: GatewayStore>: Service {
     var pairIntervalMs = 6000
     let pairs = PairSpacing()
 
+    /// Claim loops running side by side, so one round's provider calls overlap the next round's claim and settle.
+    /// Claims are single `UPDATE … RETURNING` statements, so two loops never take the same message.
+    var loops = 2
+
     func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<loops { group.addTask { await loop() } }
+        }
+    }
+
+    private func loop() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var handled = 0
             do {

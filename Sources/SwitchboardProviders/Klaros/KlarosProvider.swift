@@ -10,8 +10,8 @@ public struct KlarosProvider: Provider {
     public let catalog: ProviderCatalog
     private let exchange: ProviderExchange
     private let parser: KlarosResponseParser
-    /// Recipients of one send go out concurrently, this many at a time.
-    private let concurrency = 8
+    /// Recipients of one send go out concurrently, this many at a time (within the client's 64 connections per host).
+    private let concurrency = 32
 
     public init(catalog: ProviderCatalog, client: HTTPClient, logger: Logger = Logger(label: "switchboard.klaros")) {
         self.catalog = catalog
@@ -105,29 +105,44 @@ public struct KlarosProvider: Provider {
     }
 }
 
-/// The JSON body of one Klaros send.
+/// The JSON body of one Klaros send: `{"from"?, "template"?: {"language", "name", "params"?}, "text"?, "to"}`, keys sorted.
 enum KlarosMessageBody {
-    private struct Body: Encodable {
-        var to: String
-        var from: String?
-        var text: String?
-        var template: Template?
-    }
-    private struct Template: Encodable {
-        var name: String
-        var language: String
-        var params: [String]?
-    }
-
     static func encode(_ request: SendRequest, to recipient: PhoneNumber, from: String?) -> [UInt8] {
-        var body = Body(to: recipient.digits, from: from)
-        switch request.body {
-        case .text(let text): body.text = text
-        case .template(let template):
-            body.template = Template(name: template.name, language: template.language, params: template.params.isEmpty ? nil : template.params)
+        var json = JSONWriter()
+        json.raw(UInt8(ascii: "{"))
+        if let from {
+            json.key("from")
+            json.string(from)
+            json.raw(UInt8(ascii: ","))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(body)) ?? Data())
+        switch request.body {
+        case .text(let text):
+            json.key("text")
+            json.string(text)
+        case .template(let template):
+            json.key("template")
+            json.raw(UInt8(ascii: "{"))
+            json.key("language")
+            json.string(template.language)
+            json.raw(UInt8(ascii: ","))
+            json.key("name")
+            json.string(template.name)
+            if !template.params.isEmpty {
+                json.raw(UInt8(ascii: ","))
+                json.key("params")
+                json.raw(UInt8(ascii: "["))
+                for (index, param) in template.params.enumerated() {
+                    if index > 0 { json.raw(UInt8(ascii: ",")) }
+                    json.string(param)
+                }
+                json.raw(UInt8(ascii: "]"))
+            }
+            json.raw(UInt8(ascii: "}"))
+        }
+        json.raw(UInt8(ascii: ","))
+        json.key("to")
+        json.string(recipient.digits)
+        json.raw(UInt8(ascii: "}"))
+        return json.bytes
     }
 }
