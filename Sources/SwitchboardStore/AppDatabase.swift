@@ -107,6 +107,16 @@ public struct AppDatabase: Sendable {
         }
         registerInboxMigration(&migrator)
         registerQueueMigration(&migrator)
+        migrator.registerMigration("v4-partial-indexes") { db in
+            // Rows without a provider id, and messages not queued, stay out of these indexes: a sync send's two
+            // commits no longer touch them, which is fewer WAL pages per message.
+            try db.execute(sql: """
+                DROP INDEX message_on_providerMessageId;
+                CREATE INDEX message_on_providerMessageId ON message(providerMessageId) WHERE providerMessageId IS NOT NULL;
+                DROP INDEX message_on_queue;
+                CREATE INDEX message_on_queue ON message(status, notBefore) WHERE status = 'queued';
+                """)
+        }
         return migrator
     }
 }

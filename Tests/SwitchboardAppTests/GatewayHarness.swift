@@ -51,7 +51,8 @@ enum GatewayHarness {
         return try GatewayConfiguration.parse(Data(json.utf8), file: "test-gateway.json", catalogs: catalogs, environment: [:])
     }
 
-    static let fastPolicy = #"{"attemptTimeoutMs": 400, "deadlineMs": 3000, "backoff": {"baseMs": 2, "maxMs": 10}}"#
+    /// Short backoff; an attempt timeout with room for the scheduling stalls of ~30 suites running at once on 2 cores.
+    static let fastPolicy = #"{"attemptTimeoutMs": 2000, "deadlineMs": 6000, "backoff": {"baseMs": 2, "maxMs": 10}}"#
 
     /// Runs `body` against a router-level test client.
     static func withRouter(

@@ -45,7 +45,7 @@ import Testing
 
     @Test func aConcurrentDuplicateIs409WhileTheFirstIsInFlight() async throws {
         try await GatewayHarness.withRouter { client, host, _ in
-            // Long enough for the second request to find the first in flight, well inside the 400 ms attempt timeout.
+            // Long enough for the second request to find the first in flight, well inside the attempt timeout.
             await host.faults.set(.latency(ms: 200), for: "kaleyra.in")
             var headers = GatewayHarness.auth
             headers[HTTPField.Name("Idempotency-Key")!] = "busy"
