@@ -54,16 +54,25 @@ actor WriteCoalescer {
 }
 
 extension WriteCoalescer {
-    /// Runs off the actor, so writes arriving meanwhile queue up for the next commit.
+    /// Runs off the actor, so writes arriving meanwhile queue up for the next commit. The write is synchronous: on an
+    /// idle writer GRDB runs it on this thread, where the async API hands it to the writer's queue and back, two
+    /// thread wake-ups per commit (measured: 1.6 → 1.0 ms at p50 on one connection, 1.55k → 2.3k req/s at 64). A
+    /// commit waits only on the page cache (synchronous=NORMAL; checkpoints run on their own connection), so this
+    /// holds a pool thread for SQLite's CPU work, or briefly behind another write on the writer's queue.
     @concurrent
     private static func commit(_ operations: [@Sendable (Database) throws -> Void], on writer: any DatabaseWriter) async -> [Result<Void, any Error>] {
         do {
-            return try await writer.write { db in
+            return try writeNow(writer) { db in
                 operations.map { operation in Result { try db.inSavepoint { try operation(db); return .commit } } }
             }
         } catch {
             return operations.map { _ in .failure(error) }
         }
+    }
+
+    /// The synchronous `write` (a sync context picks it over the async overload).
+    private static func writeNow<T>(_ writer: any DatabaseWriter, _ updates: (Database) throws -> T) throws -> T {
+        try writer.write(updates)
     }
 }
 
