@@ -106,13 +106,33 @@ import Testing
         #expect(reason.contains("deadline"))
     }
 
-    @Test func retryBudgetStopsFailoverWhenSpent() {
-        var plan = plan()
+    @Test func aSpentRetryBudgetDelaysFailoverUntilTheDeadline() {
+        var policy = Policy()
+        policy.deadlineMs = 100
+        var plan = plan(policy: policy)
         _ = plan.next(now: t0, health: Fixtures.healthy, budget: open)
         plan.record(account: Fixtures.inAccount, outcome: Fixtures.failure(.unauthorized), durationMs: 1, now: t0)
         let spent = RetryBudget(activeSends: 10, activeRetries: 3)
-        guard case .finish(.exhausted(_, let reason)) = plan.next(now: t0, health: Fixtures.healthy, budget: spent) else { Issue.record("budget ignored"); return }
+        guard case .wait(let until) = plan.next(now: t0 + 1, health: Fixtures.healthy, budget: spent) else { Issue.record("budget ignored"); return }
+        #expect(until > t0 + 1 && until <= t0 + 100)
+        // Budget back: the failover goes to the next candidate, which was not used up by the wait.
+        guard case .attempt(let account, _, let isRetry) = plan.next(now: until, health: Fixtures.healthy, budget: open) else { Issue.record("no failover"); return }
+        #expect(account.id == Fixtures.euAccount.id)
+        #expect(isRetry)
+    }
+
+    @Test func aRetryBudgetSpentUntilTheDeadlineEndsTheSend() {
+        var policy = Policy()
+        policy.deadlineMs = 100
+        var plan = plan(policy: policy)
+        _ = plan.next(now: t0, health: Fixtures.healthy, budget: open)
+        plan.record(account: Fixtures.inAccount, outcome: Fixtures.failure(.unauthorized), durationMs: 1, now: t0)
+        let spent = RetryBudget(activeSends: 10, activeRetries: 3)
+        var now = t0 + 1
+        while case .wait(let until) = plan.next(now: now, health: Fixtures.healthy, budget: spent) { now = until }
+        guard case .finish(.exhausted(_, let reason)) = plan.next(now: now, health: Fixtures.healthy, budget: spent) else { Issue.record("not exhausted"); return }
         #expect(reason == "retry budget exhausted")
+        #expect(now == t0 + 100)
     }
 
     @Test(arguments: [(0, 0, true), (10, 2, true), (10, 3, false), (100, 19, true), (100, 20, false), (1000, 199, true), (1000, 200, false)])

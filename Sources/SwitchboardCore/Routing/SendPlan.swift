@@ -44,11 +44,15 @@ public struct SendPlan: Sendable {
     }
 
     private var deadline: Instant { startedAt + policy.deadlineMs }
+    private var waitedForBudget = false
 
     public mutating func next(now: Instant, health: some HealthView, budget: RetryBudget) -> Action {
         if let outcome { return .finish(outcome) }
         precondition(!inFlight, "next() called while an attempt is in flight")
-        if now >= deadline { return finish(.exhausted(lastFailure: lastFailure, reason: "deadline of \(policy.deadlineMs)ms passed")) }
+        if now >= deadline {
+            let reason = waitedForBudget ? "retry budget exhausted" : "deadline of \(policy.deadlineMs)ms passed"
+            return finish(.exhausted(lastFailure: lastFailure, reason: reason))
+        }
         if attempts.count >= policy.maxAttempts {
             return finish(.exhausted(lastFailure: lastFailure, reason: "maxAttempts (\(policy.maxAttempts)) reached"))
         }
@@ -59,10 +63,8 @@ public struct SendPlan: Sendable {
                 // The breaker opened meanwhile: leave this account.
                 self.retryAt = nil
             } else {
-                guard budget.allowsAnotherRetry(policy.retryBudget) else {
-                    return finish(.exhausted(lastFailure: lastFailure, reason: "retry budget exhausted"))
-                }
                 if now < retryAt { return .wait(until: retryAt) }
+                guard budget.allowsAnotherRetry(policy.retryBudget) else { return waitForBudget(now: now) }
                 self.retryAt = nil
                 return start(current, now: now, isRetry: true)
             }
@@ -76,7 +78,8 @@ public struct SendPlan: Sendable {
             }
             let isRetry = !attempts.isEmpty
             if isRetry, !budget.allowsAnotherRetry(policy.retryBudget) {
-                return finish(.exhausted(lastFailure: lastFailure, reason: "retry budget exhausted"))
+                nextCandidate -= 1
+                return waitForBudget(now: now)
             }
             current = account
             attemptsOnCurrent = 0
@@ -88,6 +91,15 @@ public struct SendPlan: Sendable {
         }
         return finish(.exhausted(lastFailure: lastFailure, reason: "every candidate failed"))
     }
+
+    /// The retry budget is spent: wait for retries in flight to end rather than fail a message a healthy account could
+    /// take. Retries are delayed, never multiplied; past the deadline the send ends as `retry budget exhausted`.
+    private mutating func waitForBudget(now: Instant) -> Action {
+        waitedForBudget = true
+        return .wait(until: min(now + Self.budgetPollMs, deadline))
+    }
+
+    static let budgetPollMs = 5
 
     /// The caller could not take the account after all (its half-open probe went to someone else).
     public mutating func recordSkip(account: Account, reason: SkipReason) {
