@@ -106,13 +106,20 @@ import Testing
         #expect(reason.contains("deadline"))
     }
 
-    @Test func aSpentRetryBudgetDelaysFailoverUntilTheDeadline() {
+    private let spent = RetryBudget(activeSends: 10, activeRetries: 3)
+
+    /// The first candidate failed in a way that moves on to the next one.
+    private func planAfterAFailoverableFailure(deadlineMs: Int) -> SendPlan {
         var policy = Policy()
-        policy.deadlineMs = 100
+        policy.deadlineMs = deadlineMs
         var plan = plan(policy: policy)
         _ = plan.next(now: t0, health: Fixtures.healthy, budget: open)
         plan.record(account: Fixtures.inAccount, outcome: Fixtures.failure(.unauthorized), durationMs: 1, now: t0)
-        let spent = RetryBudget(activeSends: 10, activeRetries: 3)
+        return plan
+    }
+
+    @Test func aSpentRetryBudgetDelaysFailoverUntilTheDeadline() {
+        var plan = planAfterAFailoverableFailure(deadlineMs: 100)
         guard case .wait(let until) = plan.next(now: t0 + 1, health: Fixtures.healthy, budget: spent) else { Issue.record("budget ignored"); return }
         #expect(until > t0 + 1 && until <= t0 + 100)
         // Budget back: the failover goes to the next candidate, which was not used up by the wait.
@@ -122,12 +129,7 @@ import Testing
     }
 
     @Test func aRetryBudgetSpentUntilTheDeadlineEndsTheSend() {
-        var policy = Policy()
-        policy.deadlineMs = 100
-        var plan = plan(policy: policy)
-        _ = plan.next(now: t0, health: Fixtures.healthy, budget: open)
-        plan.record(account: Fixtures.inAccount, outcome: Fixtures.failure(.unauthorized), durationMs: 1, now: t0)
-        let spent = RetryBudget(activeSends: 10, activeRetries: 3)
+        var plan = planAfterAFailoverableFailure(deadlineMs: 100)
         var now = t0 + 1
         while case .wait(let until) = plan.next(now: now, health: Fixtures.healthy, budget: spent) { now = until }
         guard case .finish(.exhausted(_, let reason)) = plan.next(now: now, health: Fixtures.healthy, budget: spent) else { Issue.record("not exhausted"); return }
