@@ -76,23 +76,16 @@ extension SQLiteMessageStore: InboxStore {
     static func conversationStates(_ db: Database, customers: [String]) throws -> [String: CustomerState] {
         guard !customers.isEmpty else { return [:] }
         var states: [String: CustomerState] = [:]
-        if customers.count == 1 {
-            // The common case, as cached statements.
-            let optOut = try db.cachedStatement(sql: "SELECT optedOut FROM customer WHERE phone = ?")
-            if let optedOut = try Bool.fetchOne(optOut, arguments: [customers[0]]) { states[customers[0], default: CustomerState()].optedOut = optedOut }
-            let windows = try db.cachedStatement(sql: "SELECT account, lastInboundAt FROM conversationWindow WHERE customer = ?")
-            for row in try Row.fetchAll(windows, arguments: [customers[0]]) {
-                states[customers[0], default: CustomerState()].lastInbound[row[0]] = row[1]
-            }
-            return states
-        }
+        // Cached per recipient count (a request's 100 or a queue claim's 256 at most), so each shape is prepared once.
         let marks = databaseQuestionMarks(count: customers.count)
         let arguments = StatementArguments(customers)
-        for row in try Row.fetchAll(db, sql: "SELECT phone, optedOut FROM customer WHERE phone IN (\(marks))", arguments: arguments) {
-            states[row["phone"], default: CustomerState()].optedOut = row["optedOut"]
+        let optOuts = try db.cachedStatement(sql: "SELECT phone, optedOut FROM customer WHERE phone IN (\(marks))")
+        for row in try Row.fetchAll(optOuts, arguments: arguments) {
+            states[row[0], default: CustomerState()].optedOut = row[1]
         }
-        for row in try Row.fetchAll(db, sql: "SELECT customer, account, lastInboundAt FROM conversationWindow WHERE customer IN (\(marks))", arguments: arguments) {
-            states[row["customer"], default: CustomerState()].lastInbound[row["account"]] = row["lastInboundAt"]
+        let windows = try db.cachedStatement(sql: "SELECT customer, account, lastInboundAt FROM conversationWindow WHERE customer IN (\(marks))")
+        for row in try Row.fetchAll(windows, arguments: arguments) {
+            states[row[0], default: CustomerState()].lastInbound[row[1]] = row[2]
         }
         return states
     }
