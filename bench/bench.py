@@ -290,7 +290,9 @@ def report(bench, command):
     sp = r["send_path"]["runs"]
     lines = [f"# Benchmark results", "", f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
              f"- machine: {machine()}", f"- command: `{command}`", f"- gateway: release build, SQLite persistence on (WAL), every message stored with its attempt",
-             "- load: wrk, one thread at 1 connection, two at 64; nginx 1 worker; everything on loopback, sharing the 2 cores", "",
+             "- load: wrk, one thread at 1 connection, two at 64; nginx 1 worker; everything on loopback, sharing the 2 cores",
+             "- latency: wrk's percentiles, which correct for coordinated omission: a request that stalls S ms while requests",
+             "  normally take I ms also counts S/I synthetic samples, so at one connection a single 50 ms stall in a run moves p99", "",
              "## Send path (POST /v1/messages → Klaros-shaped canned upstream)", "",
              "| target | conns | req/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
     for connections in (1, 64):

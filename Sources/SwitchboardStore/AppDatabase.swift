@@ -122,6 +122,31 @@ public struct AppDatabase: Sendable {
                 CREATE INDEX message_on_queue ON message(status, notBefore) WHERE status = 'queued';
                 """)
         }
+        migrator.registerMigration("v5-history-without-autoincrement") { db in
+            // AUTOINCREMENT rewrites sqlite_sequence on every insert: one more WAL page in each of a send's two
+            // commits. Plain rowids still grow with each insert; ids are never reused while a message's rows exist.
+            try db.execute(sql: """
+                CREATE TABLE attempt_v5 (
+                  id INTEGER PRIMARY KEY,
+                  messageId TEXT NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                  account TEXT NOT NULL, provider TEXT NOT NULL, outcome TEXT NOT NULL, providerCode TEXT, message TEXT,
+                  providerMessageId TEXT, durationMs INTEGER NOT NULL, decision TEXT NOT NULL, at DATETIME NOT NULL);
+                INSERT INTO attempt_v5 SELECT id, messageId, account, provider, outcome, providerCode, message,
+                  providerMessageId, durationMs, decision, at FROM attempt;
+                DROP TABLE attempt;
+                ALTER TABLE attempt_v5 RENAME TO attempt;
+                CREATE INDEX attempt_on_messageId ON attempt(messageId);
+                CREATE TABLE statusEvent_v5 (
+                  id INTEGER PRIMARY KEY,
+                  messageId TEXT NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                  status TEXT NOT NULL, source TEXT NOT NULL, at DATETIME NOT NULL);
+                INSERT INTO statusEvent_v5 SELECT id, messageId, status, source, at FROM statusEvent;
+                DROP TABLE statusEvent;
+                ALTER TABLE statusEvent_v5 RENAME TO statusEvent;
+                CREATE INDEX statusEvent_on_messageId ON statusEvent(messageId);
+                DELETE FROM sqlite_sequence WHERE name IN ('attempt', 'statusEvent');
+                """)
+        }
         return migrator
     }
 }
