@@ -97,12 +97,14 @@ let package = Package(
             dependencies: [
                 "SwitchboardApp",
                 "SwitchboardCore",
+                "SwitchboardDispatch",
                 "SwitchboardStore",
                 "SwitchboardSimulators",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

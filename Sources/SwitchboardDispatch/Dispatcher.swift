@@ -32,9 +32,9 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    public enum Pacing: Sendable, Hashable {
-        /// Wait for the account's slot however long (queued sends).
-        case wait
+    public enum Pacing: Sendable {
+        /// Wait for the account's slot however long (queued sends), unless the signal says the gateway is draining.
+        case wait(DrainSignal?)
         /// Wait up to the policy's `pacingMaxWaitMs`, else fail over (synchronous sends).
         case bounded
     }
@@ -47,6 +47,8 @@ public struct Dispatcher: Sendable {
         public var attempts: [Attempt]
         /// Attempts never passed to `onAttempts` (the last round's): the caller writes them with the outcome.
         public var unreportedAttempts: [Attempt] = []
+        /// The send stopped because the gateway is draining, before every candidate was tried.
+        public var drained = false
     }
 
     public enum Outcome: Sendable, Hashable {
@@ -122,7 +124,8 @@ public struct Dispatcher: Sendable {
                 case .finish(let outcome):
                     results[index] = Result(
                         recipient: request.recipients[index], route: routes[index], outcome: .planned(outcome), attempts: plan.attempts,
-                        unreportedAttempts: unreported.filter { $0.index == index }.map(\.attempt))
+                        unreportedAttempts: unreported.filter { $0.index == index }.map(\.attempt),
+                        drained: plan.skipped.values.contains(.draining))
                 case .wait(let until):
                     earliestWait = min(earliestWait ?? until, until)
                 case .attempt(let account, let timeoutMs, let isRetry):
@@ -188,11 +191,18 @@ public struct Dispatcher: Sendable {
             let failure = ProviderFailure(.unauthorized, message: "no adapter for provider \(account.provider)")
             return batch.indices.map { ($0, .done(account, .failed(failure), durationMs: 0)) }
         }
+        if case .wait(let drain?) = request.pacing, drain.isDraining() {
+            return batch.indices.map { ($0, .skipped(account, .draining)) }
+        }
         if let pacer {
             let count = batch.indices.count
             switch request.pacing {
-            case .wait:
-                try? await clock.sleep(until: await pacer.reserve(account: account.id, count: count, now: clock.now()))
+            case .wait(let drain):
+                let slot = await pacer.reserve(account: account.id, count: count, now: clock.now())
+                guard await waitForSlot(slot, drain: drain) else {
+                    await pacer.release(account: account.id, count: count)
+                    return batch.indices.map { ($0, .skipped(account, .draining)) }
+                }
             case .bounded:
                 let maxWait = batch.indices.compactMap { policies[$0]?.pacingMaxWaitMs }.min() ?? 0
                 let now = clock.now()
@@ -219,4 +229,16 @@ public struct Dispatcher: Sendable {
         if let representative { await health.record(account.id, outcome: representative, now: ended, wasRetry: batch.isRetry) }
         return zip(batch.indices, answers).map { ($0, .done(account, $1.outcome, durationMs: ended - started)) }
     }
+
+    /// Sleeps until `slot` in steps of at most `drainCheckMs`, so a drain (or cancellation) is noticed while a queued
+    /// send waits for its rate; false if it came first, and nothing may be sent.
+    private func waitForSlot(_ slot: Instant, drain: DrainSignal?) async -> Bool {
+        while clock.now() < slot {
+            if drain?.isDraining() == true || Task.isCancelled { return false }
+            do { try await clock.sleep(until: min(slot, clock.now() + Self.drainCheckMs)) } catch { return false }
+        }
+        return drain?.isDraining() != true
+    }
+
+    static let drainCheckMs = 100
 }

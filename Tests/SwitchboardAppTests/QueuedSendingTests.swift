@@ -3,8 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import ServiceLifecycle
 @testable import SwitchboardApp
 import SwitchboardCore
+import SwitchboardDispatch
 import SwitchboardSimulators
 import SwitchboardStore
 import Testing
@@ -103,6 +105,50 @@ import Testing
             #expect(try await worker.runOnce(now: start.addingTimeInterval(3)) == 0)
             _ = try await worker.runOnce(now: start.addingTimeInterval(6.1))
             #expect(await host.requests.count(endpoint: "kaleyra.in") == 2)
+        }
+    }
+
+    @Test func shutdownPutsSendsWaitingForTheirLinesRateBackInTheQueue() async throws {
+        try await GatewayHarness.withRouter { client, host, store in
+            var ids: [String] = []
+            for n in 0..<4 {
+                let answer = try await client.send(#"{"to":"+1202555010\#(n)","text":"rate \#(n)","mode":"queued"}"#)
+                ids.append(try #require(answer.json.entries.first?["id"] as? String))
+            }
+            let configuration = try await GatewayHarness.configuration(host, policy: GatewayHarness.fastPolicy)
+            let built = GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: GatewayHarness.client, logger: Logger(label: "q"))
+            // One message a second on the Klaros line: the first goes at once, the others would wait 1, 2 and 3 s.
+            let dispatcher = Dispatcher(
+                table: built.table, providers: built.providers, health: built.health, clock: built.clock,
+                pacer: Pacer(limits: .init(ratePerSecond: ["klaros": 1])), callbackURL: built.callbackURL)
+            let worker = QueueWorker(store: store, dispatcher: dispatcher, metrics: GatewayMetrics(), logger: Logger(label: "q"), pairIntervalMs: 0)
+            let services = ServiceGroup(configuration: .init(services: [worker], logger: Logger(label: "q")))
+
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await services.run() }
+                while await host.requests.count(endpoint: "klaros.main") == 0, ContinuousClock.now - started < .seconds(5) {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                await services.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            let stoppedAfter = ContinuousClock.now - started
+
+            #expect(stoppedAfter < .milliseconds(1500), "shutdown took \(stoppedAfter): it must not wait out the line's rate")
+            #expect(await host.requests.count(endpoint: "klaros.main") == 1)
+            #expect(await host.requests.count(endpoint: "kaleyra.eu") == 0, "a drained send does not fail over either")
+            var statuses: [MessageStatus] = []
+            for id in ids {
+                let message = try #require(try await store.message(id: id))
+                statuses.append(message.status)
+                if message.status == .queued { #expect(message.attempts.isEmpty) }
+            }
+            #expect(statuses.filter { $0 == .sent }.count == 1)
+            #expect(statuses.filter { $0 == .queued }.count == 3, "\(statuses)")
+            let due = try await store.claimDue(now: Date(), limit: 10)
+            #expect(due.count == 3, "the drained messages are due at once")
+            #expect(due.allSatisfy { $0.queueAttempts == 0 }, "shutdown does not count as a try")
         }
     }
 }

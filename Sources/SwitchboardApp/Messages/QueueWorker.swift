@@ -23,6 +23,8 @@ struct QueueWorker<Store: GatewayStore>: Service {
     /// Claim loops running side by side, so one round's provider calls overlap the next round's claim and settle.
     /// Claims are single `UPDATE … RETURNING` statements, so two loops never take the same message.
     var loops = 2
+    /// Whether the gateway is shutting down: sends still waiting for their line's rate then go back to the queue.
+    var drain = DrainSignal { Task.isShuttingDownGracefully }
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -85,7 +87,7 @@ struct QueueWorker<Store: GatewayStore>: Service {
             let results = sendable.isEmpty ? [] : await dispatcher.send(
                 Dispatcher.Request(
                     recipients: sendable.map { recipients[$0] }, body: body, ref: first.ref, ref1: first.ref1, ref2: first.ref2,
-                    from: first.from, route: first.route, openWindows: windows, pacing: .wait),
+                    from: first.from, route: first.route, openWindows: windows, pacing: .wait(drain)),
                 willSend: { [store] indices in
                     try? await store.markDispatchStarted(indices.map { messages[sendable[$0]].id }, at: Date())
                 },
@@ -101,6 +103,11 @@ struct QueueWorker<Store: GatewayStore>: Service {
                 let message = messages[position]
                 for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
                 lastRound += result.unreportedAttempts.map { NewAttempt(messageId: message.id, attempt: $0, at: Date()) }
+                if result.drained, Self.wasCutShort(result.outcome) {
+                    // Cut short by shutdown, not failed: due again at once, and this round does not count as a try.
+                    retries.append((message.id, now, false))
+                    continue
+                }
                 if Self.isRetryable(result.outcome) {
                     let delay = QueueBackoff.delaySeconds(afterAttempts: message.queueAttempts + 1)
                     let next = finished.addingTimeInterval(delay)
@@ -134,6 +141,14 @@ struct QueueWorker<Store: GatewayStore>: Service {
             try await store.complete(settlements.map { $0.completion(at: now) }, attempts: attempts, idempotency: nil)
         } catch {
             logger.error("could not settle queued messages", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+
+    /// A send the drain stopped before it reached an answer: no account took it, rejected it or left it ambiguous.
+    static func wasCutShort(_ outcome: Dispatcher.Outcome) -> Bool {
+        switch outcome {
+        case .planned(.exhausted), .planned(.noRoute): true
+        default: false
         }
     }
 

@@ -27,6 +27,8 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     case otherRegion(String?)
     /// Over its send rate for longer than a synchronous send may wait.
     case paced(waitMs: Int)
+    /// The gateway is shutting down: a queued send not yet made goes back to the queue.
+    case draining
 
     public var code: String {
         switch self {
@@ -35,6 +37,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .rateLimited: "rate_limited"
         case .otherRegion: "other_region"
         case .paced: "paced"
+        case .draining: "draining"
         }
     }
 
@@ -45,6 +48,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .rateLimited(let until): "rate limited until \(until)"
         case .otherRegion(let region): "region \(region ?? "unknown") differs from the first candidate's (same-region failover)"
         case .paced(let waitMs): "over its send rate (next slot in \(waitMs)ms)"
+        case .draining: "the gateway is shutting down"
         }
     }
 }
