@@ -62,6 +62,12 @@ extension WriteCoalescer {
     @concurrent
     private static func commit(_ operations: [@Sendable (Database) throws -> Void], on writer: any DatabaseWriter) async -> [Result<Void, any Error>] {
         do {
+            // Alone, a write needs no savepoint: if it throws, the whole transaction rolls back. Saves two statements
+            // per commit when there is no contention.
+            if operations.count == 1 {
+                try writeNow(writer) { db in try operations[0](db) }
+                return [.success(())]
+            }
             return try writeNow(writer) { db in
                 operations.map { operation in Result { try db.inSavepoint { try operation(db); return .commit } } }
             }
