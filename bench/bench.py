@@ -286,50 +286,63 @@ def machine():
 
 
 def report(bench, command):
+    """The full report when every run was made; an --only run reports the sections it has."""
     r = bench.results
-    sp = r["send_path"]["runs"]
     lines = [f"# Benchmark results", "", f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
              f"- machine: {machine()}", f"- command: `{command}`", f"- gateway: release build, SQLite persistence on (WAL), every message stored with its attempt",
              "- load: wrk, one thread at 1 connection, two at 64; nginx 1 worker; everything on loopback, sharing the 2 cores",
              "- latency: wrk's percentiles, which correct for coordinated omission: a request that stalls S ms while requests",
-             "  normally take I ms also counts S/I synthetic samples, so at one connection a single 50 ms stall in a run moves p99", "",
-             "## Send path (POST /v1/messages → Klaros-shaped canned upstream)", "",
+             "  normally take I ms also counts S/I synthetic samples, so at one connection a single 50 ms stall in a run moves p99", ""]
+    for key, section in (("send_path", send_path_lines), ("failover", failover_lines), ("batch", batch_lines), ("queued", queued_lines)):
+        if key in r:
+            lines += section(r[key])
+    return "\n".join(lines)
+
+
+def send_path_lines(sp_result):
+    sp = sp_result["runs"]
+    lines = ["## Send path (POST /v1/messages → Klaros-shaped canned upstream)", "",
              "| target | conns | req/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
     for connections in (1, 64):
         for target in ("direct", "nginx", "gateway"):
             run = sp[(target, connections)]
             lines.append(f"| {target} | {connections} | {run['rps']:.0f} | {run['p50']:.3f} | {run['p99']:.3f} | {run['non2xx'] + run['socket_errors']} |")
     g1, d1, n64, g64, d64 = sp[("gateway", 1)], sp[("direct", 1)], sp[("nginx", 64)], sp[("gateway", 64)], sp[("direct", 64)]
-    lines += ["", "| headline | value | target |", "|---|---|---|",
-              f"| gateway ÷ nginx throughput (64 conns) | {g64['rps'] / n64['rps']:.2f} | ≥ 0.7 |",
-              f"| gateway ÷ direct throughput (64 conns) | {g64['rps'] / d64['rps']:.2f} | |",
-              f"| added latency at 1 conn, p50 (gateway − direct) | {g1['p50'] - d1['p50']:.3f} ms | ≤ 0.5 ms |",
-              f"| added latency at 1 conn, p99 (gateway − direct) | {g1['p99'] - d1['p99']:.3f} ms | ≤ 2 ms |",
-              f"| idle RSS | {r['send_path']['idle_rss_mb']:.1f} MB | ≤ 50 MB |",
-              f"| peak RSS | {r['send_path']['peak_rss_mb']:.1f} MB | |",
-              f"| CPU seconds per 1,000 requests (64 conns) | {g64['cpu_per_1000']:.3f} | |",
-              f"| CPU seconds per 1,000 requests (1 conn) | {g1['cpu_per_1000']:.3f} | |", ""]
-    if "failover" not in r or "batch" not in r or "queued" not in r:
-        return "\n".join(lines)
-    lines += ["## Failover (steady load at 8 connections; the primary account fails 2 s in)", "",
-              "Client errors are split into messages held as `unknown` (504 `status_unknown`: the provider may have taken them, so",
-              "they are not retried elsewhere) and messages that failed.", "",
-              "| fault | requests | client errors | held unknown / failed | requests that reached the dead account | circuit open after |",
-              "|---|---|---|---|---|---|"]
-    for mode, phase in r["failover"].items():
+    return lines + ["", "| headline | value | target |", "|---|---|---|",
+                    f"| gateway ÷ nginx throughput (64 conns) | {g64['rps'] / n64['rps']:.2f} | ≥ 0.7 |",
+                    f"| gateway ÷ direct throughput (64 conns) | {g64['rps'] / d64['rps']:.2f} | |",
+                    f"| added latency at 1 conn, p50 (gateway − direct) | {g1['p50'] - d1['p50']:.3f} ms | ≤ 0.5 ms |",
+                    f"| added latency at 1 conn, p99 (gateway − direct) | {g1['p99'] - d1['p99']:.3f} ms | ≤ 2 ms |",
+                    f"| idle RSS | {sp_result['idle_rss_mb']:.1f} MB | ≤ 50 MB |",
+                    f"| peak RSS | {sp_result['peak_rss_mb']:.1f} MB | |",
+                    f"| CPU seconds per 1,000 requests (64 conns) | {g64['cpu_per_1000']:.3f} | |",
+                    f"| CPU seconds per 1,000 requests (1 conn) | {g1['cpu_per_1000']:.3f} | |", ""]
+
+
+def failover_lines(failover):
+    lines = ["## Failover (steady load at 8 connections; the primary account fails 2 s in)", "",
+             "Client errors are split into messages held as `unknown` (504 `status_unknown`: the provider may have taken them, so",
+             "they are not retried elsewhere) and messages that failed.", "",
+             "| fault | requests | client errors | held unknown / failed | requests that reached the dead account | circuit open after |",
+             "|---|---|---|---|---|---|"]
+    for mode, phase in failover.items():
         opened = f"{phase['open_after_s'] * 1000:.0f} ms" if phase["open_after_s"] is not None else "not within the run"
         lines.append(f"| {mode} | {phase['requests']} | {phase['client_errors']} | {phase['held']} / {phase['failed']} | {phase['reached_dead']} | {opened} |")
-    b = r["batch"]
-    lines += ["", "## Batching (Kaleyra pod simulator)", "", "| send | provider calls | total ms |", "|---|---|---|",
-              f"| one request, 100 recipients | {b['batched_provider_calls']} | {b['batched_ms']:.1f} |",
-              f"| 100 single requests, one after another | {b['single_provider_calls']} | {b['singles_ms']:.1f} |",
-              f"| ratio | | {b['singles_ms'] / max(b['batched_ms'], 0.001):.1f}× faster batched |", ""]
-    q = r["queued"]
-    lines += ["## Queued sending (64 connections, distinct recipients)", "", "| figure | value | target |", "|---|---|---|",
-              f"| stored (202) per second | {q['stored_per_s']:.0f} | ≥ 5,000 |",
-              f"| stored and delivered per second (until the queue was empty) | {q['delivered_per_s']:.0f} | ≥ 5,000 |",
-              f"| messages | {q['accepted']} (errors {q['errors']}) | |", ""]
-    return "\n".join(lines)
+    return lines + [""]
+
+
+def batch_lines(b):
+    return ["## Batching (Kaleyra pod simulator)", "", "| send | provider calls | total ms |", "|---|---|---|",
+            f"| one request, 100 recipients | {b['batched_provider_calls']} | {b['batched_ms']:.1f} |",
+            f"| 100 single requests, one after another | {b['single_provider_calls']} | {b['singles_ms']:.1f} |",
+            f"| ratio | | {b['singles_ms'] / max(b['batched_ms'], 0.001):.1f}× faster batched |", ""]
+
+
+def queued_lines(q):
+    return ["## Queued sending (64 connections, distinct recipients)", "", "| figure | value | target |", "|---|---|---|",
+            f"| stored (202) per second | {q['stored_per_s']:.0f} | ≥ 5,000 |",
+            f"| stored and delivered per second (until the queue was empty) | {q['delivered_per_s']:.0f} | ≥ 5,000 |",
+            f"| messages | {q['accepted']} (errors {q['errors']}) | |", ""]
 
 
 def main():
