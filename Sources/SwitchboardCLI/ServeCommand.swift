@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try options.load()
-        var logger = Logger(label: "switchboard")
+        var logger = Logger(label: "switchboard") { GatewayLogHandler(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if loaded.apiKeys.isEmpty { logger.warning("apiKeys is empty: every /v1 request will be refused") }
         let app = try await buildApplication(configuration: loaded, logger: logger)
