@@ -15,12 +15,15 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
     public var store: Store
     public var dispatcher: Dispatcher
     public var metrics: GatewayMetrics
+    /// Rung by queued sends, heard by the queue workers.
+    public var doorbell: QueueDoorbell
 
-    public init(configuration: GatewayConfiguration, store: Store, dispatcher: Dispatcher, metrics: GatewayMetrics) {
+    public init(configuration: GatewayConfiguration, store: Store, dispatcher: Dispatcher, metrics: GatewayMetrics, doorbell: QueueDoorbell = QueueDoorbell()) {
         self.configuration = configuration
         self.store = store
         self.dispatcher = dispatcher
         self.metrics = metrics
+        self.doorbell = doorbell
     }
 
     /// Real adapters over `client` for every account of the configuration.
@@ -52,7 +55,7 @@ public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies
     router.add(middleware: JSONErrorMiddleware())
     SystemController(dependencies: dependencies).addRoutes(to: router)
     let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(keys: dependencies.configuration.apiKeys))
-    let service = MessageService(store: dependencies.store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics)
+    let service = MessageService(store: dependencies.store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, doorbell: dependencies.doorbell)
     MessagesController(service: service).addRoutes(to: v1)
     AccountsController(dispatcher: dependencies.dispatcher).addRoutes(to: v1)
     ConversationsController(store: dependencies.store).addRoutes(to: v1)
@@ -92,7 +95,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
     app.addServices(IdempotencyPurgeService(store: store, logger: logger))
     app.addServices(CheckpointService(database: database, logger: logger))
     app.addServices(WebhookDeliveryService(store: store, client: client, logger: logger))
-    app.addServices(QueueWorker(store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger))
+    app.addServices(QueueWorker(store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger, doorbell: dependencies.doorbell))
     app.beforeServerStarts {
         let recovered = try await store.recoverInterrupted(now: Date())
         if recovered > 0 { logger.warning("messages interrupted by a previous stop are now unknown", metadata: ["count": "\(recovered)"]) }

@@ -151,4 +151,35 @@ import Testing
             #expect(due.allSatisfy { $0.queueAttempts == 0 }, "shutdown does not count as a try")
         }
     }
+
+    @Test func aQueuedSendWakesIdleWorkersAtOnce() async throws {
+        let doorbell = QueueDoorbell()
+        try await GatewayHarness.withRouter(doorbell: doorbell) { client, host, store in
+            var worker = try await Self.worker(host, store: store)
+            worker.idle = .seconds(60)
+            worker.doorbell = doorbell
+            let services = ServiceGroup(configuration: .init(services: [worker], logger: Logger(label: "q")))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await services.run() }
+                // The queue is empty: both claim loops go to sleep for a minute.
+                let setup = ContinuousClock.now
+                while await doorbell.parked < 2, ContinuousClock.now - setup < .seconds(10) { try await Task.sleep(for: .milliseconds(5)) }
+                #expect(await doorbell.parked == 2)
+
+                let started = ContinuousClock.now
+                let answer = try await client.send(#"{"to":"+919812345678","text":"wake up","mode":"queued"}"#)
+                let id = try #require(answer.json.entries.first?["id"] as? String)
+                var status = try await store.message(id: id)?.status
+                while status == .queued || status == .sending, ContinuousClock.now - started < .seconds(10) {
+                    try await Task.sleep(for: .milliseconds(10))
+                    status = try await store.message(id: id)?.status
+                }
+                let took = ContinuousClock.now - started
+                #expect(status == .accepted)
+                #expect(took < .seconds(5), "sent after \(took): the workers slept on")
+                await services.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        }
+    }
 }

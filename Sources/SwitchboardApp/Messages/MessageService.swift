@@ -11,6 +11,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
     let store: Store
     let dispatcher: Dispatcher
     let metrics: GatewayMetrics
+    var doorbell: QueueDoorbell?
     static var idempotencyTTL: TimeInterval { 24 * 3600 }
 
     struct Answer: Sendable {
@@ -122,6 +123,7 @@ extension MessageService {
             if let idempotencyKey { try? await store.releaseIdempotency(key: idempotencyKey) }
             throw error
         }
+        await doorbell?.ring()
         let entries: [JSONValue] = messages.map { message in
             .object([
                 "id": .string(message.id), "to": .string("+" + message.recipient), "status": .string(MessageStatus.queued.rawValue),

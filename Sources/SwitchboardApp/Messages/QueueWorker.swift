@@ -14,8 +14,10 @@ struct QueueWorker<Store: GatewayStore>: Service {
     let logger: Logger
     var claimSize = 256
     var groupsInFlight = 16
-    /// How often an idle worker looks for new work (a read); it claims (a write) only when something is due.
-    var idle: Duration = .milliseconds(50)
+    /// The longest an idle worker sleeps before it looks at the queue again (a read); queued sends wake it at once
+    /// through `doorbell`, and a message due sooner (a retry, a paced send) shortens the sleep. It claims (a write)
+    /// only when something is due.
+    var idle: Duration = .seconds(1)
     /// Spacing of sends to one customer (WhatsApp's pair rate).
     var pairIntervalMs = 6000
     let pairs = PairSpacing()
@@ -25,6 +27,7 @@ struct QueueWorker<Store: GatewayStore>: Service {
     var loops = 2
     /// Whether the gateway is shutting down: sends still waiting for their line's rate then go back to the queue.
     var drain = DrainSignal { Task.isShuttingDownGracefully }
+    var doorbell = QueueDoorbell()
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -35,14 +38,27 @@ struct QueueWorker<Store: GatewayStore>: Service {
     private func loop() async {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var handled = 0
+            var pause = idle
             do {
                 let now = Date()
-                if let due = try await store.nextQueuedDueDate(), due <= now { handled = try await runOnce(now: now) }
+                let due = try await store.nextQueuedDueDate()
+                if let due, due <= now { handled = try await runOnce(now: now) }
+                if let due { pause = Self.pause(until: due, from: now, atMost: idle) }
             } catch {
                 logger.error("queue round failed", metadata: ["error.type": "\(type(of: error))"])
             }
-            if handled == 0 { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: idle) } }
+            if handled == 0 {
+                let wait = pause
+                try? await cancelWhenGracefulShutdown { [doorbell] in await doorbell.wait(timeout: wait) }
+            }
         }
+    }
+
+    /// How long an idle worker sleeps when the next message is due at `due`: not past it, nor past `atMost`, and at
+    /// least a few milliseconds, so a message another loop is still claiming does not make this one spin.
+    static func pause(until due: Date, from now: Date, atMost: Duration) -> Duration {
+        let untilDue = Duration.milliseconds(Int64((due.timeIntervalSince(now) * 1000).rounded(.up)))
+        return max(.milliseconds(5), min(untilDue, atMost))
     }
 
     /// One round: claim, send, settle. Returns how many messages it claimed.
