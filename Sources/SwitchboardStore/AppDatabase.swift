@@ -124,7 +124,8 @@ public struct AppDatabase: Sendable {
         }
         migrator.registerMigration("v5-history-without-autoincrement") { db in
             // AUTOINCREMENT rewrites sqlite_sequence on every insert: one more WAL page in each of a send's two
-            // commits. Plain rowids still grow with each insert; ids are never reused while a message's rows exist.
+            // commits. Plain rowids still grow with each insert (one could come back only if the newest rows were
+            // deleted, and messages are never deleted); nothing outside these tables refers to the ids.
             try db.execute(sql: """
                 CREATE TABLE attempt_v5 (
                   id INTEGER PRIMARY KEY,
