@@ -48,6 +48,15 @@ import Testing
         (#"{"url":"http://localhost/hook"}"#, false),
         (#"{"url":"http://[::1]/hook"}"#, false),
         (#"{"url":"http://169.254.169.254/latest"}"#, false),
+        // The same addresses written the other ways the resolver reads them.
+        (#"{"url":"http://127.1/hook"}"#, false),
+        (#"{"url":"http://2130706433/hook"}"#, false),
+        (#"{"url":"http://0x7f000001/hook"}"#, false),
+        (#"{"url":"http://0177.0.0.1/hook"}"#, false),
+        (#"{"url":"http://0xa9.0xfe.0xa9.0xfe/latest"}"#, false),
+        (#"{"url":"http://[0:0:0:0:0:0:0:1]/hook"}"#, false),
+        (#"{"url":"http://[::ffff:a00:1]/hook"}"#, false),
+        (#"{"url":"http://localhost./hook"}"#, false),
     ]
 
     @Test(arguments: refused)

@@ -11,6 +11,8 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
     let store: Store
     let client: HTTPClient
     let logger: Logger
+    /// Where the URL's host resolves, checked before each delivery.
+    let addressGuard: WebhookAddressGuard
     var pollInterval: Duration = .milliseconds(200)
     var concurrency = 8
 
@@ -42,6 +44,12 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
     }
 
     func attempt(_ delivery: DueDelivery) async {
+        if let problem = await addressGuard.problem(with: delivery.url) {
+            // Not sent; the attempt is recorded, so the delivery follows the retry schedule like any other failure.
+            logger.warning("webhook delivery refused", metadata: ["webhook": "\(delivery.webhookId)", "reason": "\(problem)"])
+            await record(delivery, status: nil, failure: problem, retryAfter: nil, durationMs: 0)
+            return
+        }
         let timestamp = Int(Date().timeIntervalSince1970)
         var request = HTTPClientRequest(url: delivery.url)
         request.method = .POST
@@ -65,6 +73,10 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
         }
         let elapsed = ContinuousClock.now - started
         let durationMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        await record(delivery, status: status, failure: failure, retryAfter: retryAfter, durationMs: durationMs)
+    }
+
+    private func record(_ delivery: DueDelivery, status: Int?, failure: String?, retryAfter: Int?, durationMs: Int) async {
         do {
             try await store.recordDeliveryAttempt(deliveryId: delivery.id, statusCode: status, error: failure, retryAfterSeconds: retryAfter, durationMs: durationMs, now: Date())
         } catch {

@@ -16,20 +16,12 @@ struct WebhookURLPolicy: Sendable {
         return nil
     }
 
+    /// Names that mean this machine or a local network, and addresses (in any form the resolver reads) in private,
+    /// loopback, link-local and reserved ranges.
     static func isPrivate(host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        var bare = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        if bare.hasSuffix(".") { bare.removeLast() }  // "localhost." is localhost to the resolver
         if bare == "localhost" || bare.hasSuffix(".localhost") || bare.hasSuffix(".local") || bare.hasSuffix(".internal") { return true }
-        let octets = bare.split(separator: ".").compactMap { UInt8($0) }
-        if octets.count == 4, bare.split(separator: ".").count == 4 {
-            switch (octets[0], octets[1]) {
-            case (10, _), (127, _), (0, _): return true
-            case (172, 16...31), (192, 168), (169, 254), (100, 64...127): return true
-            default: return false
-            }
-        }
-        if bare.contains(":") {
-            return bare == "::1" || bare == "::" || bare.hasPrefix("fc") || bare.hasPrefix("fd") || bare.hasPrefix("fe80") || bare.hasPrefix("::ffff:")
-        }
-        return false
+        return NetworkAddress(numericHost: bare)?.isPrivate ?? false
     }
 }

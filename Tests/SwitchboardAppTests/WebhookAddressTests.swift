@@ -1,0 +1,97 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+@testable import SwitchboardApp
+import SwitchboardCore
+import SwitchboardStore
+import Testing
+
+@Suite struct WebhookAddressTests {
+    static let numeric: [(host: String, reads: String?)] = [
+        ("127.0.0.1", "127.0.0.1"), ("127.1", "127.0.0.1"), ("2130706433", "127.0.0.1"), ("0x7f000001", "127.0.0.1"),
+        ("0177.0.0.1", "127.0.0.1"), ("10.258", "10.0.1.2"), ("[::1]", "::1"), ("0:0:0:0:0:0:0:1", "::1"),
+        ("::ffff:10.0.0.1", "::ffff:10.0.0.1"), ("example.com", nil), ("1.2.3.4.example", nil), ("1.2.3.4.5", nil), ("", nil),
+    ]
+
+    @Test(arguments: numeric)
+    func numericHostsAreReadAsTheResolverReadsThem(host: String, reads: String?) {
+        #expect(NetworkAddress(numericHost: host)?.description == reads)
+    }
+
+    static let ranges: [(address: String, isPrivate: Bool)] = [
+        ("127.0.0.1", true), ("10.1.2.3", true), ("172.16.0.1", true), ("172.31.255.255", true), ("172.32.0.1", false),
+        ("192.168.1.1", true), ("169.254.169.254", true), ("100.64.0.1", true), ("100.128.0.1", false), ("0.0.0.0", true),
+        ("192.0.0.8", true), ("198.18.0.1", true), ("224.0.0.1", true), ("255.255.255.255", true), ("8.8.8.8", false),
+        ("93.184.216.34", false), ("::1", true), ("::", true), ("fc00::1", true), ("fd12:3456::1", true), ("fe80::1", true),
+        ("fec0::1", true), ("ff02::1", true), ("::ffff:127.0.0.1", true), ("::ffff:8.8.8.8", false), ("::10.0.0.1", true),
+        ("64:ff9b::a00:1", true), ("64:ff9b::808:808", false), ("2001:4860:4860::8888", false),
+    ]
+
+    @Test(arguments: ranges)
+    func privateRangesAreRecognised(address: String, isPrivate: Bool) throws {
+        let parsed = try #require(NetworkAddress(numericHost: address))
+        #expect(parsed.isPrivate == isPrivate)
+    }
+
+    @Test func theSystemResolverFindsLocalhostOnLoopback() throws {
+        let addresses = try HostResolver.lookup("localhost")
+        #expect(!addresses.isEmpty)
+        #expect(addresses.allSatisfy { $0.isPrivate })
+        #expect(throws: HostResolver.Failure.self) { try HostResolver.lookup("no-such-host.invalid") }
+    }
+
+    @Test func theGuardChecksWhereANameResolves() async {
+        let table: [String: [NetworkAddress]] = [
+            "hooks.example.com": [NetworkAddress(numericHost: "93.184.216.34")!],
+            "sneaky.example.com": [NetworkAddress(numericHost: "93.184.216.34")!, NetworkAddress(numericHost: "10.0.0.7")!],
+            "metadata.example.com": [NetworkAddress(numericHost: "fd00::7")!],
+        ]
+        let strict = WebhookAddressGuard(allowPrivateNetworks: false) { host in
+            guard let addresses = table[host] else { throw HostResolver.Failure(host: host, reason: "not found") }
+            return addresses
+        }
+        #expect(await strict.problem(with: "https://hooks.example.com/switchboard") == nil)
+        #expect(await strict.problem(with: "https://sneaky.example.com/x")?.contains("resolves to a private address (10.0.0.7)") == true)
+        #expect(await strict.problem(with: "https://metadata.example.com/x")?.contains("(fd00::7)") == true)
+        #expect(await strict.problem(with: "https://gone.example.com/x") == "could not resolve gone.example.com")
+        #expect(await strict.problem(with: "http://2130706433/hook")?.contains("private or loopback") == true)
+        #expect(await strict.problem(with: "http://93.184.216.34/hook") == nil, "a public address needs no lookup")
+
+        let open = WebhookAddressGuard(allowPrivateNetworks: true) { host in throw HostResolver.Failure(host: host, reason: "must not be asked") }
+        #expect(await open.problem(with: "https://sneaky.example.com/x") == nil)
+    }
+
+    /// A webhook already registered (or a name re-pointed since) is checked again at delivery: nothing is sent, and the
+    /// attempt is recorded with the reason.
+    @Test(arguments: [false, true])
+    func deliveriesToPrivateAddressesAreRefusedUnlessAllowed(allowPrivate: Bool) async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await WebhookReceiver.withReceiver { url, inbox in
+                let webhook = try await store.createWebhook(url: url, events: [], secret: "whsec_dGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFi", at: Date())
+                try await store.insert([NewMessage(id: "m1", recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil, createdAt: Date())])
+                try await store.complete([MessageCompletion(messageId: "m1", status: .failed, route: nil, account: "k", provider: "klaros", providerMessageId: nil,
+                                                            errorCode: "provider_error", errorMessage: "no", providerCode: nil, at: Date())], idempotency: nil)
+                let due = try #require(try await store.dueDeliveries(now: Date().addingTimeInterval(1), limit: 1).first)
+                let service = WebhookDeliveryService(store: store, client: client, logger: Logger(label: "test"),
+                                                     addressGuard: WebhookAddressGuard(allowPrivateNetworks: allowPrivate))
+                await service.attempt(due)
+                let attempts = try #require(try await store.deliveries(webhookId: webhook.id, limit: 1)?.first?.attempts)
+                let received = await inbox.deliveries.count
+                if allowPrivate {
+                    #expect(received == 1)
+                    #expect(attempts.first?.statusCode == 204)
+                } else {
+                    #expect(received == 0)
+                    #expect(attempts.first?.statusCode == nil)
+                    #expect(attempts.first?.error?.contains("private or loopback") == true)
+                }
+            }
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+}
