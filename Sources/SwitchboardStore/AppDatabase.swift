@@ -148,6 +148,14 @@ public struct AppDatabase: Sendable {
                 DELETE FROM sqlite_sequence WHERE name IN ('attempt', 'statusEvent');
                 """)
         }
+        migrator.registerMigration("v6-attempt-provider-id") { db in
+            // A status report whose provider id matches no message is looked up among attempts (an abandoned one may
+            // have it). Without an index that was a scan of every attempt ever made, inside a write transaction, for
+            // each such report: 103 ms at a million attempts, with every send waiting. Costs 0.9 WAL pages a send.
+            try db.execute(sql: """
+                CREATE INDEX attempt_on_providerMessageId ON attempt(providerMessageId) WHERE providerMessageId IS NOT NULL
+                """)
+        }
         return migrator
     }
 }

@@ -34,7 +34,7 @@ import Testing
             try db.execute(sql: "INSERT INTO statusEvent (messageId, status, source, at) VALUES ('msg_a', 'delivered', 'klaros', '2026-01-01 00:00:01.000')")
             #expect(db.lastInsertedRowID == 9)
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('attempt', 'statusEvent') ORDER BY name")
-            #expect(indexes == ["attempt_on_messageId", "statusEvent_on_messageId"])
+            #expect(indexes == ["attempt_on_messageId", "attempt_on_providerMessageId", "statusEvent_on_messageId"])
 
             // The foreign keys survived the rebuild: deleting the message takes its history with it.
             try db.execute(sql: "DELETE FROM message WHERE id = 'msg_a'")

@@ -9,6 +9,7 @@ import Testing
         ("SELECT MIN(notBefore) FROM message WHERE status = 'queued'", "message_on_queue"),
         ("SELECT * FROM message WHERE providerMessageId = 'wamid.1'", "message_on_providerMessageId"),
         ("SELECT * FROM message WHERE status = 'failed' ORDER BY createdAt DESC LIMIT 50", "message_on_status_createdAt"),
+        (#"SELECT * FROM "attempt" WHERE "providerMessageId" = 'wamid.1' LIMIT 1"#, "attempt_on_providerMessageId"),
     ])
     func lookupUsesItsIndex(sql: String, index: String) async throws {
         let database = try AppDatabase.inMemory()
