@@ -95,7 +95,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
             logger.info("provider simulators running", metadata: ["endpoints": "\(simulators.endpoints.joined(separator: ", "))"])
         }
     }
-    app.addServices(IdempotencyPurgeService(store: store, logger: logger))
+    app.addServices(RetentionService(store: store, logger: logger))
     app.addServices(CheckpointService(database: database, logger: logger))
     app.addServices(WebhookDeliveryService(
         store: store, client: client, logger: logger,

@@ -22,21 +22,29 @@ struct SimulatorService: Service {
     }
 }
 
-/// Forgets idempotency keys past their 24-hour retention, every few minutes.
-struct IdempotencyPurgeService<Store: GatewayStore>: Service {
+/// Keeps the tables that only serve a time window from growing without end, every few minutes: idempotency keys past
+/// their 24-hour retention, and the de-duplication keys of provider callbacks after `inboundEventRetention` (providers
+/// retry a callback for about a day; a redelivery after the window is handled again).
+struct RetentionService<Store: GatewayStore>: Service {
     let store: Store
     let logger: Logger
     var interval: Duration = .seconds(300)
+    static var inboundEventRetention: TimeInterval { 7 * 86_400 }
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            do {
-                let purged = try await store.purgeIdempotency(now: Date())
-                if purged > 0 { logger.debug("purged idempotency keys", metadata: ["count": "\(purged)"]) }
-            } catch {
-                logger.warning("idempotency purge failed", metadata: ["error.type": "\(type(of: error))"])
-            }
+            await purge(now: Date())
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+
+    func purge(now: Date) async {
+        do {
+            let keys = try await store.purgeIdempotency(now: now)
+            let events = try await store.purgeInboundEvents(before: now.addingTimeInterval(-Self.inboundEventRetention))
+            if keys + events > 0 { logger.debug("retention purge", metadata: ["idempotencyKeys": "\(keys)", "inboundEvents": "\(events)"]) }
+        } catch {
+            logger.warning("retention purge failed", metadata: ["error.type": "\(type(of: error))"])
         }
     }
 }

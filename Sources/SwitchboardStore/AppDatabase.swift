@@ -156,6 +156,14 @@ public struct AppDatabase: Sendable {
                 CREATE INDEX attempt_on_providerMessageId ON attempt(providerMessageId) WHERE providerMessageId IS NOT NULL
                 """)
         }
+        migrator.registerMigration("v7-retention-indexes") { db in
+            // The retention purges run inside write transactions every few minutes; without these they scanned the
+            // whole table each time (a day of idempotency keys; every callback ever received).
+            try db.execute(sql: """
+                CREATE INDEX idempotencyKey_on_expiresAt ON idempotencyKey(expiresAt) WHERE expiresAt IS NOT NULL;
+                CREATE INDEX inboundEvent_on_receivedAt ON inboundEvent(receivedAt);
+                """)
+        }
         return migrator
     }
 }

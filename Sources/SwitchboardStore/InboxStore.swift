@@ -9,6 +9,9 @@ public protocol InboxStore: Sendable {
     /// Records a customer's message, opens the window with that account, and lifts an opt-out. False if a duplicate.
     func recordInbound(_ message: InboundMessage) async throws -> Bool
     func recordOptOut(customer: String, account: String, provider: String, at: Date, eventKey: String?) async throws -> Bool
+    /// Forgets the de-duplication keys of callbacks stamped before `before`; a provider redelivering one after that
+    /// is handled again. Returns how many.
+    func purgeInboundEvents(before: Date) async throws -> Int
 
     /// Opt-out and when each customer last wrote to each account, for several customers in one read.
     func conversationStates(customers: [String]) async throws -> [String: CustomerState]

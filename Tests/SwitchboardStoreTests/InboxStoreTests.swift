@@ -29,6 +29,18 @@ import Testing
         #expect(events.count == 2, "one message.status event per change, none for duplicates or stale reports")
     }
 
+    @Test func purgedCallbackKeysAreHandledAgainAndKeptOnesStayDuplicates() async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        try await sentMessage(store)
+        #expect(try await store.applyStatus(report(.delivered, at: 60)) == .applied(messageId: "m1", from: .accepted, to: .delivered))
+        #expect(try await store.applyStatus(report(.read, at: 8 * 86_400)) == .applied(messageId: "m1", from: .delivered, to: .read))
+        #expect(try await store.purgeInboundEvents(before: now.addingTimeInterval(86_400)) == 1)
+        #expect(try await store.purgeInboundEvents(before: now.addingTimeInterval(86_400)) == 0)
+        // The purged key's redelivery is handled again, and still cannot move the status back.
+        #expect(try await store.applyStatus(report(.delivered, at: 60)) == .unchanged(messageId: "m1", status: .read))
+        #expect(try await store.applyStatus(report(.read, at: 8 * 86_400)) == .duplicate)
+    }
+
     @Test func aStatusForAnAbandonedAttemptDoesNotOverwriteTheOutcome() async throws {
         let store = SQLiteMessageStore(database: try .inMemory())
         try await store.insert([NewMessage(id: "m1", recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])

@@ -10,6 +10,8 @@ import Testing
         ("SELECT * FROM message WHERE providerMessageId = 'wamid.1'", "message_on_providerMessageId"),
         ("SELECT * FROM message WHERE status = 'failed' ORDER BY createdAt DESC LIMIT 50", "message_on_status_createdAt"),
         (#"SELECT * FROM "attempt" WHERE "providerMessageId" = 'wamid.1' LIMIT 1"#, "attempt_on_providerMessageId"),
+        (#"DELETE FROM "idempotencyKey" WHERE ("expiresAt" IS NOT NULL) AND ("expiresAt" < '2026-01-01')"#, "idempotencyKey_on_expiresAt"),
+        (#"DELETE FROM "inboundEvent" WHERE "receivedAt" < '2026-01-01'"#, "inboundEvent_on_receivedAt"),
     ])
     func lookupUsesItsIndex(sql: String, index: String) async throws {
         let database = try AppDatabase.inMemory()
