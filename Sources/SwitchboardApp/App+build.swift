@@ -99,7 +99,8 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
     app.addServices(CheckpointService(database: database, logger: logger))
     app.addServices(WebhookDeliveryService(
         store: store, client: client, logger: logger,
-        addressGuard: WebhookAddressGuard(allowPrivateNetworks: configuration.webhooks.allowPrivateNetworks)))
+        addressGuard: WebhookAddressGuard(allowPrivateNetworks: configuration.webhooks.allowPrivateNetworks),
+        metrics: dependencies.metrics))
     app.addServices(QueueWorker(store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger, doorbell: dependencies.doorbell))
     app.beforeServerStarts {
         let recovered = try await store.recoverInterrupted(now: Date())

@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 import SwitchboardCore
 
@@ -10,6 +11,9 @@ public struct GatewayMetrics: Sendable {
     private static var failovers: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "failovers", unitName: "total", helpText: "Failovers away from an account") }
     private static var messages: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "messages", unitName: "total", helpText: "Messages by final status and error code") }
     private static var circuit: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "circuit_state", unitName: "", helpText: "Circuit per account: 0 closed, 1 half-open, 2 open") }
+    private static var queueDepth: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "queue_depth", unitName: "", helpText: "Queued messages not yet sent (including those waiting for a retry or a pair slot)") }
+    private static var queueLag: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "queue_lag", unitName: "seconds", helpText: "How long the most overdue queued message has been due; 0 when none is") }
+    private static var webhookDeliveries: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "webhook_deliveries", unitName: "total", helpText: "Webhook delivery attempts by outcome: delivered (2xx), failed, refused (private address)") }
     private static var duration: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "send_duration", unitName: "seconds", helpText: "Time from request to outcome for one recipient") }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -30,6 +34,18 @@ public struct GatewayMetrics: Sendable {
     func message(status: String, errorCode: String?, duration: Duration) {
         registry.makeCounter(descriptor: Self.messages, labels: [("status", status), ("error", errorCode ?? "none")]).increment()
         latency.record(duration)
+    }
+
+    /// Set at scrape time from the store, so the figure is never stale.
+    func queue(depth: Int, nextDue: Date?, now: Date) {
+        registry.makeGauge(descriptor: Self.queueDepth, labels: []).set(to: Double(depth))
+        registry.makeGauge(descriptor: Self.queueLag, labels: []).set(to: max(0, nextDue.map { now.timeIntervalSince($0) } ?? 0))
+    }
+
+    enum WebhookOutcome: String { case delivered, failed, refused }
+
+    func webhookDelivery(_ outcome: WebhookOutcome) {
+        registry.makeCounter(descriptor: Self.webhookDeliveries, labels: [("outcome", outcome.rawValue)]).increment()
     }
 
     func circuits(_ health: [String: AccountHealth], accounts: [Account], now: Instant) {

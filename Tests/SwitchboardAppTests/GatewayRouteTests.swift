@@ -137,6 +137,20 @@ import Testing
         }
     }
 
+    /// Queue depth and lag are read from the store at scrape time (no worker runs here, so queued messages stay put).
+    @Test func metricsShowTheQueue() async throws {
+        try await GatewayHarness.withRouter { client, _, _ in
+            let queued = try await client.send(#"{"to":"+919812345678,+919812345679","text":"later","mode":"queued"}"#)
+            #expect(queued.status == .accepted)
+            try await Task.sleep(for: .milliseconds(20))
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            let lines = metrics.split(separator: "\n")
+            #expect(lines.contains { $0.hasPrefix("switchboard_queue_depth 2") }, "\(lines.filter { $0.contains("queue") })")
+            let lag = lines.first { $0.hasPrefix("switchboard_queue_lag_seconds ") }.flatMap { Double($0.split(separator: " ")[1]) }
+            #expect(lag.map { $0 > 0 && $0 < 5 } == true, "the messages were due when stored: \(String(describing: lag))")
+        }
+    }
+
     @Test func healthMetricsAndOpenAPIAreOpen() async throws {
         try await GatewayHarness.withRouter { client, _, _ in
             _ = try await client.send(#"{"to":"+919812345678","text":"hi"}"#)
@@ -145,6 +159,7 @@ import Testing
             #expect(metrics.contains(#"switchboard_attempts_total{account="kaleyra-in",provider="kaleyra",outcome="accepted"} 1"#))
             #expect(metrics.contains(#"switchboard_circuit_state{account="kaleyra-in"} 0"#))
             #expect(metrics.contains("switchboard_send_duration_seconds_count 1"))
+            #expect(metrics.contains("switchboard_queue_depth 0"), "nothing queued yet")
             #expect(!metrics.contains("919812345678"), "metric labels never carry phone numbers")
             #expect(try await client.get("/openapi.json", headers: [:]).json["openapi"] as? String == "3.1.0")
             #expect(try await client.get("/nowhere").json.errorCode == "not_found")

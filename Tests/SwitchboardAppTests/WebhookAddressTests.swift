@@ -74,9 +74,12 @@ import Testing
                 try await store.complete([MessageCompletion(messageId: "m1", status: .failed, route: nil, account: "k", provider: "klaros", providerMessageId: nil,
                                                             errorCode: "provider_error", errorMessage: "no", providerCode: nil, at: Date())], idempotency: nil)
                 let due = try #require(try await store.dueDeliveries(now: Date().addingTimeInterval(1), limit: 1).first)
+                let metrics = GatewayMetrics()
                 let service = WebhookDeliveryService(store: store, client: client, logger: Logger(label: "test"),
-                                                     addressGuard: WebhookAddressGuard(allowPrivateNetworks: allowPrivate))
+                                                     addressGuard: WebhookAddressGuard(allowPrivateNetworks: allowPrivate), metrics: metrics)
                 await service.attempt(due)
+                let outcome = allowPrivate ? "delivered" : "refused"
+                #expect(String(decoding: metrics.registry.emitToBuffer(), as: UTF8.self).contains(#"switchboard_webhook_deliveries_total{outcome="\#(outcome)"} 1"#))
                 let attempts = try #require(try await store.deliveries(webhookId: webhook.id, limit: 1)?.first?.attempts)
                 let received = await inbox.deliveries.count
                 if allowPrivate {

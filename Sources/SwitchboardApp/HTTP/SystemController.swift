@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import SwitchboardStore
 
@@ -10,6 +11,11 @@ struct SystemController<Store: GatewayStore>: Sendable {
         router.get("metrics") { _, _ in
             let dispatcher = dependencies.dispatcher
             dependencies.metrics.circuits(await dispatcher.health.snapshot(), accounts: dispatcher.table.accounts, now: dispatcher.clock.now())
+            // Left at their last values if the store cannot be read; the scrape itself still answers.
+            if let depth = try? await dependencies.store.queuedCount() {
+                let nextDue = (try? await dependencies.store.nextQueuedDueDate()) ?? nil
+                dependencies.metrics.queue(depth: depth, nextDue: nextDue, now: Date())
+            }
             let text = dependencies.metrics.registry.emitToBuffer()
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: text)))
         }

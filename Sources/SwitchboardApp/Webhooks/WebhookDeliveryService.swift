@@ -13,6 +13,7 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
     let logger: Logger
     /// Where the URL's host resolves, checked before each delivery.
     let addressGuard: WebhookAddressGuard
+    var metrics: GatewayMetrics?
     var pollInterval: Duration = .milliseconds(200)
     var concurrency = 8
 
@@ -47,6 +48,7 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
         if let problem = await addressGuard.problem(with: delivery.url) {
             // Not sent; the attempt is recorded, so the delivery follows the retry schedule like any other failure.
             logger.warning("webhook delivery refused", metadata: ["webhook": "\(delivery.webhookId)", "reason": "\(problem)"])
+            metrics?.webhookDelivery(.refused)
             await record(delivery, status: nil, failure: problem, retryAfter: nil, durationMs: 0)
             return
         }
@@ -72,6 +74,7 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
             failure = "\(error)"
         }
         let elapsed = ContinuousClock.now - started
+        metrics?.webhookDelivery(status.map { (200..<300).contains($0) } == true ? .delivered : .failed)
         let durationMs = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         await record(delivery, status: status, failure: failure, retryAfter: retryAfter, durationMs: durationMs)
     }
