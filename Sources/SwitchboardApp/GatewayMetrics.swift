@@ -32,8 +32,13 @@ public struct GatewayMetrics: Sendable {
     }
 
     func message(status: String, errorCode: String?, duration: Duration) {
-        registry.makeCounter(descriptor: Self.messages, labels: [("status", status), ("error", errorCode ?? "none")]).increment()
+        settled(status: status, errorCode: errorCode)
         latency.record(duration)
+    }
+
+    /// A message's outcome without a request to time it against (queued sends).
+    func settled(status: String, errorCode: String?) {
+        registry.makeCounter(descriptor: Self.messages, labels: [("status", status), ("error", errorCode ?? "none")]).increment()
     }
 
     /// Set at scrape time from the store, so the figure is never stale.

@@ -34,6 +34,8 @@ import Testing
             let worker = try await Self.worker(host, store: store)
             #expect(try await worker.runOnce(now: Date()) == 2)
             #expect(await host.requests.count(endpoint: "kaleyra.in") == 1, "same content, same account: one Kaleyra request")
+            let metrics = String(decoding: worker.metrics.registry.emitToBuffer(), as: UTF8.self)
+            #expect(metrics.contains(#"switchboard_messages_total{status="accepted",error="none"} 2"#), "queued outcomes are counted too")
             for id in ids {
                 let message = try #require(try await store.message(id: id))
                 #expect(message.status == .accepted)
