@@ -108,7 +108,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
         }
         try await store.complete(settlements.map { $0.completion(at: settledAt) }, attempts: lastRound, idempotency: completion)
         let elapsed = ContinuousClock.now - started
-        for settlement in settlements { metrics.message(status: settlement.status.rawValue, errorCode: settlement.error?.rawValue, duration: elapsed) }
+        for settlement in settlements { metrics.message(status: settlement.status.rawValue, errorCode: settlement.errorCode, duration: elapsed) }
         return answer
     }
 }

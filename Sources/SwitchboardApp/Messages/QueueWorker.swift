@@ -155,7 +155,7 @@ struct QueueWorker<Store: GatewayStore>: Service {
         guard !settlements.isEmpty else { return }
         do {
             try await store.complete(settlements.map { $0.completion(at: now) }, attempts: attempts, idempotency: nil)
-            for settlement in settlements { metrics.settled(status: settlement.status.rawValue, errorCode: settlement.errorCodeOverride ?? settlement.error?.rawValue) }
+            for settlement in settlements { metrics.settled(status: settlement.status.rawValue, errorCode: settlement.errorCode) }
         } catch {
             logger.error("could not settle queued messages", metadata: ["error.type": "\(type(of: error))"])
         }

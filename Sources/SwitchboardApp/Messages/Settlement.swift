@@ -62,10 +62,13 @@ struct Settlement: Sendable {
         }
     }
 
+    /// The error code the message is stored (and counted) with.
+    var errorCode: String? { errorCodeOverride ?? error?.rawValue }
+
     func completion(at date: Date) -> MessageCompletion {
         MessageCompletion(
             messageId: id, status: status, route: route, account: account?.id, provider: account?.provider, providerMessageId: providerMessageId,
-            errorCode: errorCodeOverride ?? error?.rawValue, errorMessage: message, providerCode: providerCode, at: date)
+            errorCode: errorCode, errorMessage: message, providerCode: providerCode, at: date)
     }
 
     func view(to recipient: PhoneNumber, attempts: [Attempt], createdAt: Date) -> JSONValue {
