@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "switchboard", targets: ["SwitchboardCLI"]),
+        .executable(name: "stack-floor", targets: ["StackFloor"]),
         .library(name: "SwitchboardCore", targets: ["SwitchboardCore"]),
         .library(name: "SwitchboardProviders", targets: ["SwitchboardProviders"]),
         .library(name: "SwitchboardDispatch", targets: ["SwitchboardDispatch"]),
@@ -90,6 +91,18 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // bench/run's baseline: the same libraries doing only what every send must (see its doc comment).
+        .executableTarget(
+            name: "StackFloor",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "bench/StackFloor"
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(name: "SwitchboardStoreTests", dependencies: ["SwitchboardCore", "SwitchboardStore"]),

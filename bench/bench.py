@@ -8,6 +8,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 UPSTREAM, PROXY, GATEWAY, SIM_KLAROS, SIM_KALEYRA, SIM_CONTROL = 19081, 19082, 19080, 19110, 19101, 19199
+FLOOR, FLOOR_STORED = 19083, 19084
 KEY = "bench-key-0123456789"
 CANNED = '{"waMessageId":"wamid.bench","sentStatus":"sent"}'
 
@@ -85,8 +86,8 @@ def lua(path, body, headers, dynamic_to=None):
 
 
 class Bench:
-    def __init__(self, binary, duration, workdir):
-        self.binary, self.duration, self.dir = binary, duration, workdir
+    def __init__(self, binary, floor, duration, workdir):
+        self.binary, self.floor, self.duration, self.dir = binary, floor, duration, workdir
         self.procs = []
         self.results = {}
 
@@ -159,10 +160,18 @@ http {{
                          {"Content-Type": "application/json", "Authorization": "Bearer uni_live_bench"})
         gateway_lua = lua(os.path.join(self.dir, "gateway.lua"), '{"to":"+15551234567","text":"benchmark"}',
                           {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"})
+        # The stack's floor: the gateway's own libraries relaying, then relaying with two plain GRDB commits.
+        upstream = f"http://127.0.0.1:{UPSTREAM}/api/v1/messages"
+        self.spawn([self.floor, "--port", str(FLOOR), "--upstream", upstream], "floor.log")
+        self.spawn([self.floor, "--port", str(FLOOR_STORED), "--upstream", upstream, "--sqlite", os.path.join(self.dir, "floor.sqlite")], "floor-stored.log")
+        wait_port(FLOOR)
+        wait_port(FLOOR_STORED)
         runs = {}
         for connections in (1, 64):
             runs[("direct", connections)] = wrk(f"http://127.0.0.1:{UPSTREAM}/api/v1/messages", connections, self.duration, direct_lua)
             runs[("nginx", connections)] = wrk(f"http://127.0.0.1:{PROXY}/api/v1/messages", connections, self.duration, direct_lua)
+            runs[("floor", connections)] = wrk(f"http://127.0.0.1:{FLOOR}/v1/messages", connections, self.duration, gateway_lua)
+            runs[("floor+sqlite", connections)] = wrk(f"http://127.0.0.1:{FLOOR_STORED}/v1/messages", connections, self.duration, gateway_lua)
             _, _, cpu_before = proc_stats(gateway.pid)
             runs[("gateway", connections)] = wrk(f"http://127.0.0.1:{GATEWAY}/v1/messages", connections, self.duration, gateway_lua)
             _, _, cpu_after = proc_stats(gateway.pid)
@@ -332,15 +341,23 @@ def send_path_lines(sp_result):
     lines = ["## Send path (POST /v1/messages → Klaros-shaped canned upstream)", "",
              "| target | conns | req/s | p50 ms | p99 ms | errors |", "|---|---|---|---|---|---|"]
     for connections in (1, 64):
-        for target in ("direct", "nginx", "gateway"):
+        for target in ("direct", "nginx", "floor", "floor+sqlite", "gateway"):
             run = sp[(target, connections)]
             lines.append(f"| {target} | {connections} | {run['rps']:.0f} | {run['p50']:.3f} | {run['p99']:.3f} | {run['non2xx'] + run['socket_errors']} |")
     g1, d1, n64, g64, d64 = sp[("gateway", 1)], sp[("direct", 1)], sp[("nginx", 64)], sp[("gateway", 64)], sp[("direct", 64)]
+    f1, fs1, f64, fs64 = sp[("floor", 1)], sp[("floor+sqlite", 1)], sp[("floor", 64)], sp[("floor+sqlite", 64)]
+    lines += ["", "`floor` is `stack-floor` (bench/StackFloor): Hummingbird and AsyncHTTPClient, configured as the gateway configures",
+              "them, relaying each request to the same upstream and nothing else; `floor+sqlite` also writes a row before the call",
+              "and updates it after (two GRDB commits, WAL, synchronous NORMAL). Nothing built on these libraries can beat them,",
+              "so they bound what the targets can ask of the gateway on this machine."]
     return lines + ["", "| headline | value | target |", "|---|---|---|",
                     f"| gateway ÷ nginx throughput (64 conns) | {g64['rps'] / n64['rps']:.2f} | ≥ 0.7 |",
                     f"| gateway ÷ direct throughput (64 conns) | {g64['rps'] / d64['rps']:.2f} | |",
+                    f"| floor ÷ nginx, floor+sqlite ÷ nginx (64 conns) | {f64['rps'] / n64['rps']:.2f}, {fs64['rps'] / n64['rps']:.2f} | |",
+                    f"| gateway ÷ floor+sqlite throughput (64 conns) | {g64['rps'] / fs64['rps']:.2f} | |",
                     f"| added latency at 1 conn, p50 (gateway − direct) | {g1['p50'] - d1['p50']:.3f} ms | ≤ 0.5 ms |",
                     f"| added latency at 1 conn, p99 (gateway − direct) | {g1['p99'] - d1['p99']:.3f} ms | ≤ 2 ms |",
+                    f"| added p50 at 1 conn: floor, floor+sqlite (− direct) | {f1['p50'] - d1['p50']:.3f} ms, {fs1['p50'] - d1['p50']:.3f} ms | |",
                     f"| idle RSS | {sp_result['idle_rss_mb']:.1f} MB | ≤ 50 MB |",
                     f"| peak RSS | {sp_result['peak_rss_mb']:.1f} MB | |",
                     f"| CPU seconds per 1,000 requests (64 conns) | {g64['cpu_per_1000']:.3f} | |",
@@ -382,14 +399,15 @@ def queued_lines(q):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
+    parser.add_argument("--floor", required=True, help="the stack-floor binary")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--only", default="send_path,failover,batch,queued")
     args = parser.parse_args()
-    busy = [port for port in (UPSTREAM, PROXY, GATEWAY, SIM_KLAROS, SIM_KALEYRA, SIM_CONTROL) if socket.socket().connect_ex(("127.0.0.1", port)) == 0]
+    busy = [port for port in (UPSTREAM, PROXY, GATEWAY, FLOOR, FLOOR_STORED, SIM_KLAROS, SIM_KALEYRA, SIM_CONTROL) if socket.socket().connect_ex(("127.0.0.1", port)) == 0]
     if busy:
         sys.exit(f"bench: loopback ports already in use: {busy}; stop whatever listens there first")
     workdir = tempfile.mkdtemp(prefix="switchboard-bench-")
-    bench = Bench(args.binary, args.duration, workdir)
+    bench = Bench(args.binary, args.floor, args.duration, workdir)
     try:
         bench.start_nginx()
         for name in args.only.split(","):
