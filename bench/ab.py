@@ -58,7 +58,7 @@ def main():
     if busy:
         sys.exit(f"bench/ab: loopback ports already in use: {busy}; stop whatever listens there first")
     workdir = tempfile.mkdtemp(prefix="switchboard-ab-")
-    bench = Bench(args.a, args.duration, workdir)
+    bench = Bench(args.a, None, args.duration, workdir)
     rounds = []
     try:
         bench.start_nginx()
