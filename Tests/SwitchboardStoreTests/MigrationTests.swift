@@ -1,8 +1,9 @@
+import Foundation
 import GRDB
 @testable import SwitchboardStore
 import Testing
 
-/// Migrations keep what an older database holds.
+/// Migrations, and opening a file an older version made, keep what an older database holds.
 @Suite struct MigrationTests {
     @Test func historyTablesLoseAutoincrementAndKeepTheirRows() throws {
         let queue = try DatabaseQueue()
@@ -41,5 +42,34 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM statusEvent") == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM attempt") == 0)
         }
+    }
+
+    @Test func newFilesGetSmallPagesAndAnExistingFileKeepsItsOwn() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fresh = directory + "/fresh.sqlite", older = directory + "/older.sqlite"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // A file as earlier versions made it: 4 KiB pages, WAL, the schema and a row.
+        do {
+            let pool = try DatabasePool(path: older)
+            let pageSize = try await pool.read { try Int.fetchOne($0, sql: "PRAGMA page_size") }
+            #expect(pageSize == 4096)
+            try await SQLiteMessageStore(database: try AppDatabase(pool)).insert([
+                NewMessage(id: "m0", recipient: "919812345678", kind: .text, body: #"{"text":"before"}"#, ref: nil, ref1: nil, ref2: nil, createdAt: Date()),
+            ])
+        }
+
+        for (path, pageSize) in [(fresh, AppDatabase.pageSize), (older, 4096)] {
+            let database = try AppDatabase.open(path: path)
+            let store = SQLiteMessageStore(database: database)
+            try await store.insert([NewMessage(id: "m1", recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil, createdAt: Date())])
+            let stored = try await database.writer.read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA page_size"), try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message"))
+            }
+            #expect(stored.0 == pageSize, "\(path)")
+            #expect(stored.1 == "wal", "\(path)")
+            #expect(stored.2 == (path == older ? 2 : 1), "\(path)")
+        }
+        #expect(AppDatabase.pageSize != 4096, "the two files are told apart only if the sizes differ")
     }
 }
