@@ -31,9 +31,9 @@ public struct AppDatabase: Sendable {
     static let autoCheckpointPages = 40_000
 
     /// Page size of a database this creates; an existing file keeps its own (SQLite fixes it at creation in WAL mode).
-    /// A commit writes one WAL frame per B-tree it touches, whatever the row sizes, and a sync send touches ~10 across
-    /// its two commits, with rows of well under 1 KiB. So small pages cut the bytes written, checksummed and
-    /// later checkpointed per send: 42 KB → 13 KB of WAL (10.3 frames of 4 KiB, 12.6 of 1 KiB), and `bench/ab`
+    /// A commit writes one WAL frame per B-tree page it touches, whatever the row sizes, and a sync send touches ~22
+    /// over its two commits, with rows of well under 1 KiB. So small pages cut the bytes written, checksummed and
+    /// later checkpointed per send: 92 KB → 28 KB of WAL (22.4 frames of 4 KiB, 26.5 of 1 KiB), and `bench/ab`
     /// against 4 KiB, twice, 6 rounds each: CPU a request −10% at one connection (p50 −7 to −9%) and req/s +6 to
     /// +16% at 64. At a million messages with varied recipients (replica of the message table): a send's two commits
     /// 302 → 221 µs. Reads pay for the deeper B-trees: a message by id 16 → 18 µs, the newest 50 92 → 135 µs.
