@@ -15,7 +15,9 @@ public enum JSONParser {
     /// Nesting deeper than this is refused rather than risking the stack.
     public static let maxDepth = 256
 
-    /// Nil if the bytes are not one complete JSON text.
+    /// Nil if the bytes are not one complete JSON text. Inlinable, like the reader, so each caller's module gets a copy
+    /// specialised for its tree type instead of running the generic one through witness tables.
+    @inlinable
     public static func parse<Tree: JSONTree>(_ bytes: some Collection<UInt8>, as _: Tree.Type = Tree.self) -> Tree? {
         let array = Array(bytes)
         return array.withUnsafeBufferPointer { buffer in
@@ -26,14 +28,25 @@ public enum JSONParser {
         }
     }
 
-    private struct Reader {
-        let bytes: UnsafeBufferPointer<UInt8>
-        var position = 0
+    @usableFromInline
+    struct Reader {
+        @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+        @usableFromInline var position = 0
 
+        @inlinable
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        @inlinable
         mutating func skipWhitespace() {
-            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
         }
 
+        @inlinable
         mutating func consume(_ literal: StaticString) -> Bool {
             let count = literal.utf8CodeUnitCount
             guard position + count <= bytes.count else { return false }
@@ -42,6 +55,7 @@ public enum JSONParser {
             return true
         }
 
+        @inlinable
         mutating func value<Tree: JSONTree>(depth: Int) -> Tree? {
             guard depth < JSONParser.maxDepth else { return nil }
             skipWhitespace()
@@ -57,6 +71,7 @@ public enum JSONParser {
             }
         }
 
+        @inlinable
         mutating func object<Tree: JSONTree>(depth: Int) -> Tree? {
             position += 1
             var members: [String: Tree] = [:]
@@ -82,6 +97,7 @@ public enum JSONParser {
             }
         }
 
+        @inlinable
         mutating func array<Tree: JSONTree>(depth: Int) -> Tree? {
             position += 1
             var values: [Tree] = []
@@ -103,6 +119,7 @@ public enum JSONParser {
         }
 
         /// At an opening quote; nil for unescaped control characters, bad escapes, lone surrogates or invalid UTF-8.
+        @inlinable
         mutating func string() -> String? {
             position += 1
             let start = position
@@ -154,6 +171,7 @@ public enum JSONParser {
             return nil
         }
 
+        @inlinable
         mutating func hex4() -> UInt32? {
             guard position + 4 <= bytes.count else { return nil }
             var value: UInt32 = 0
@@ -172,6 +190,7 @@ public enum JSONParser {
             return value
         }
 
+        @inlinable
         mutating func number<Tree: JSONTree>() -> Tree? {
             let start = position
             func digits() -> Int {
