@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    @Test func newFilesGetSmallPagesAndAnExistingFileKeepsItsOwn() async throws {
+    @Test func newFilesGetSmallPagesAndAnExistingFileKeepsItsOwnWithTheSameWALCap() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fresh = directory + "/fresh.sqlite", older = directory + "/older.sqlite"
@@ -59,16 +59,19 @@ import Testing
             ])
         }
 
-        for (path, pageSize) in [(fresh, AppDatabase.pageSize), (older, 4096)] {
+        for (path, pageSize, walCap) in [(fresh, AppDatabase.pageSize, AppDatabase.autoCheckpointPages), (older, 4096, 40_000)] {
             let database = try AppDatabase.open(path: path)
             let store = SQLiteMessageStore(database: database)
             try await store.insert([NewMessage(id: "m1", recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil, createdAt: Date())])
             let stored = try await database.writer.read { db in
-                (try Int.fetchOne(db, sql: "PRAGMA page_size"), try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message"))
+                (try Int.fetchOne(db, sql: "PRAGMA page_size"), try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message"),
+                 try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
             }
             #expect(stored.0 == pageSize, "\(path)")
             #expect(stored.1 == "wal", "\(path)")
             #expect(stored.2 == (path == older ? 2 : 1), "\(path)")
+            // The WAL is capped at the same size whatever the pages.
+            #expect(stored.3 == walCap, "\(path)")
         }
         #expect(AppDatabase.pageSize != 4096, "the two files are told apart only if the sizes differ")
     }
