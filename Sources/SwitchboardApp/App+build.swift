@@ -100,6 +100,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
     app.addServices(WebhookDeliveryService(
         store: store, client: client, logger: logger,
         addressGuard: WebhookAddressGuard(allowPrivateNetworks: configuration.webhooks.allowPrivateNetworks),
+        pinnedClients: PinnedClients(configuration: clientConfiguration),
         metrics: dependencies.metrics))
     app.addServices(QueueWorker(store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger, doorbell: dependencies.doorbell))
     app.beforeServerStarts {

@@ -59,6 +59,72 @@ import Testing
 
         let open = WebhookAddressGuard(allowPrivateNetworks: true) { host in throw HostResolver.Failure(host: host, reason: "must not be asked") }
         #expect(await open.problem(with: "https://sneaky.example.com/x") == nil)
+
+        // A name is sent to only where it resolved when checked; numbers and the open policy need no pin.
+        let hooks = WebhookAddressGuard.Pin(host: "Hooks.example.com", addresses: table["hooks.example.com"]!)
+        #expect(await strict.check("https://Hooks.example.com/switchboard") == .send(pin: hooks))
+        #expect(await strict.check("http://93.184.216.34/hook") == .send(pin: nil))
+        #expect(await open.check("https://sneaky.example.com/x") == .send(pin: nil))
+    }
+
+    /// Round-robin answers reorder the same addresses: the host keeps its client (and its connections) while the
+    /// pinned address is still among them.
+    @Test func aHostKeepsItsClientWhileItsAddressStillResolves() async throws {
+        let pinned = PinnedClients(configuration: .init())
+        let a = NetworkAddress(numericHost: "93.184.216.34")!, b = NetworkAddress(numericHost: "93.184.216.35")!, c = NetworkAddress(numericHost: "93.184.216.36")!
+        let first = await pinned.client(for: .init(host: "hooks.example.com", addresses: [a, b]))
+        let reordered = await pinned.client(for: .init(host: "hooks.example.com", addresses: [b, a]))
+        let moved = await pinned.client(for: .init(host: "hooks.example.com", addresses: [c]))
+        let other = await pinned.client(for: .init(host: "other.example.com", addresses: [a]))
+        #expect(first === reordered)
+        #expect(first !== moved)
+        #expect(other !== first && other !== moved)
+        await pinned.shutdown()
+    }
+
+    /// The delivery connects to the address the guard checked, not to a second lookup of the name: a name no DNS
+    /// knows (`.invalid`) is delivered to loopback through the pin, and re-pointed, the next delivery follows the new
+    /// check (here to an address nothing listens on).
+    @Test func deliveriesToANameGoToTheAddressTheGuardChecked() async throws {
+        let store = SQLiteMessageStore(database: try .inMemory())
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .milliseconds(500)
+        configuration.redirectConfiguration = .disallow
+        let pinned = PinnedClients(configuration: configuration)
+        let answers = ResolverTable(["hooks.switchboard.invalid": [NetworkAddress(numericHost: "127.0.0.1")!]])
+        let addressGuard = WebhookAddressGuard(allowPrivateNetworks: false, resolve: { try await answers.lookup($0) }, admits: { _ in true })
+        do {
+            try await WebhookReceiver.withReceiver { url, inbox in
+                let port = try #require(URL(string: url)?.port)
+                let webhook = try await store.createWebhook(url: "http://hooks.switchboard.invalid:\(port)/hook", events: [], secret: "whsec_dGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFi", at: Date())
+                for id in ["m1", "m2"] {
+                    try await store.insert([NewMessage(id: id, recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil, createdAt: Date())])
+                    try await store.complete([MessageCompletion(messageId: id, status: .failed, route: nil, account: "k", provider: "klaros", providerMessageId: nil,
+                                                                errorCode: "provider_error", errorMessage: "no", providerCode: nil, at: Date())], idempotency: nil)
+                }
+                let due = try await store.dueDeliveries(now: Date().addingTimeInterval(1), limit: 2)
+                try #require(due.count == 2)
+                let service = WebhookDeliveryService(store: store, client: client, logger: Logger(label: "test"), addressGuard: addressGuard, pinnedClients: pinned)
+
+                await service.attempt(due[0])
+                let first = await inbox.deliveries
+                #expect(first.count == 1)
+                #expect(first.first?.headers["host"] == "hooks.switchboard.invalid:\(port)")
+
+                await answers.set("hooks.switchboard.invalid", to: [NetworkAddress(numericHost: "127.0.0.2")!])
+                await service.attempt(due[1])
+                #expect(await inbox.deliveries.count == 1, "nothing listens on 127.0.0.2")
+                let attempts = try #require(try await store.deliveries(webhookId: webhook.id, limit: 2)).flatMap(\.attempts)
+                #expect(attempts.map(\.statusCode).sorted { ($0 ?? 0) < ($1 ?? 0) } == [nil, 204])
+            }
+        } catch {
+            await pinned.shutdown()
+            try await client.shutdown()
+            throw error
+        }
+        await pinned.shutdown()
+        try await client.shutdown()
     }
 
     /// A webhook already registered (or a name re-pointed since) is checked again at delivery: nothing is sent, and the
@@ -76,7 +142,8 @@ import Testing
                 let due = try #require(try await store.dueDeliveries(now: Date().addingTimeInterval(1), limit: 1).first)
                 let metrics = GatewayMetrics()
                 let service = WebhookDeliveryService(store: store, client: client, logger: Logger(label: "test"),
-                                                     addressGuard: WebhookAddressGuard(allowPrivateNetworks: allowPrivate), metrics: metrics)
+                                                     addressGuard: WebhookAddressGuard(allowPrivateNetworks: allowPrivate),
+                                                     pinnedClients: PinnedClients(configuration: .init()), metrics: metrics)
                 await service.attempt(due)
                 let outcome = allowPrivate ? "delivered" : "refused"
                 #expect(String(decoding: metrics.registry.emitToBuffer(), as: UTF8.self).contains(#"switchboard_webhook_deliveries_total{outcome="\#(outcome)"} 1"#))
@@ -96,5 +163,16 @@ import Testing
             throw error
         }
         try await client.shutdown()
+    }
+}
+
+/// A resolver's answers that a test can change between deliveries.
+actor ResolverTable {
+    private var entries: [String: [NetworkAddress]]
+    init(_ entries: [String: [NetworkAddress]]) { self.entries = entries }
+    func set(_ host: String, to addresses: [NetworkAddress]) { entries[host] = addresses }
+    func lookup(_ host: String) throws -> [NetworkAddress] {
+        guard let addresses = entries[host] else { throw HostResolver.Failure(host: host, reason: "not found") }
+        return addresses
     }
 }

@@ -35,6 +35,8 @@ enum WebhookReceiver {
             let data = Data(buffer: try await request.body.collect(upTo: 1 << 20))
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
+            // HTTP/1's Host header arrives as the request's authority.
+            if let authority = request.head.authority { headers["host"] = authority }
             await inbox.append(.init(headers: headers, body: data))
             return Response(status: await inbox.answer)
         }

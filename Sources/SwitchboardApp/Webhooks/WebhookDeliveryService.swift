@@ -13,6 +13,9 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
     let logger: Logger
     /// Where the URL's host resolves, checked before each delivery.
     let addressGuard: WebhookAddressGuard
+    /// Clients for names, connecting only to the addresses the guard checked; `client` serves numeric hosts and,
+    /// when private networks are allowed, everything.
+    let pinnedClients: PinnedClients
     var metrics: GatewayMetrics?
     var pollInterval: Duration = .milliseconds(200)
     var concurrency = 8
@@ -29,6 +32,7 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
             }
             if !worked { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) } }
         }
+        await pinnedClients.shutdown()
     }
 
     private func deliver(_ due: [DueDelivery]) async {
@@ -45,12 +49,18 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
     }
 
     func attempt(_ delivery: DueDelivery) async {
-        if let problem = await addressGuard.problem(with: delivery.url) {
+        let client: HTTPClient
+        switch await addressGuard.check(delivery.url) {
+        case .refuse(let problem):
             // Not sent; the attempt is recorded, so the delivery follows the retry schedule like any other failure.
             logger.warning("webhook delivery refused", metadata: ["webhook": "\(delivery.webhookId)", "reason": "\(problem)"])
             metrics?.webhookDelivery(.refused)
             await record(delivery, status: nil, failure: problem, retryAfter: nil, durationMs: 0)
             return
+        case .send(let pin?):
+            client = await pinnedClients.client(for: pin)
+        case .send(nil):
+            client = self.client
         }
         let timestamp = Int(Date().timeIntervalSince1970)
         var request = HTTPClientRequest(url: delivery.url)

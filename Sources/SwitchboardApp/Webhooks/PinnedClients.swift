@@ -1,0 +1,49 @@
+import AsyncHTTPClient
+
+/// One HTTP client per webhook host name, connecting only to an address the guard has just checked (AsyncHTTPClient's
+/// `dnsOverride`; TLS still sends and verifies the name). A shared client would look the name up again when it
+/// connects, and a name re-pointed in between (DNS rebinding) would reach a private address after all.
+actor PinnedClients {
+    private let configuration: HTTPClient.Configuration
+    private var clients: [String: (address: String, client: HTTPClient)] = [:]
+    private var retired: [(client: HTTPClient, since: ContinuousClock.Instant)] = []
+    /// Longer than a delivery may take (15 s), so a replaced client has nothing in flight when it is shut down.
+    private let retireAfter: Duration
+
+    init(configuration: HTTPClient.Configuration, retireAfter: Duration = .seconds(30)) {
+        self.configuration = configuration
+        self.retireAfter = retireAfter
+    }
+
+    /// The host's client, kept while its address is still among those checked (round-robin answers reorder), else
+    /// a new one pinned to the first checked address.
+    func client(for pin: WebhookAddressGuard.Pin) async -> HTTPClient {
+        await shutDownRetired()
+        let addresses = pin.addresses.map(\.description)
+        if let current = clients[pin.host], addresses.contains(current.address) { return current.client }
+        if let replaced = clients[pin.host] { retired.append((replaced.client, .now)) }
+        var configuration = configuration
+        // Keyed as the URL spells the name and lowercased, whichever form the client compares.
+        configuration.dnsOverride[pin.host] = addresses[0]
+        configuration.dnsOverride[pin.host.lowercased()] = addresses[0]
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        clients[pin.host] = (addresses[0], client)
+        return client
+    }
+
+    /// Every client, once deliveries have stopped.
+    func shutdown() async {
+        let all = clients.values.map(\.client) + retired.map(\.client)
+        clients = [:]
+        retired = []
+        for client in all { try? await client.shutdown() }
+    }
+
+    private func shutDownRetired() async {
+        let now = ContinuousClock.now
+        let due = retired.filter { now - $0.since >= retireAfter }
+        guard !due.isEmpty else { return }
+        retired.removeAll { now - $0.since >= retireAfter }
+        for entry in due { try? await entry.client.shutdown() }
+    }
+}
