@@ -166,6 +166,14 @@ import Testing
     }
 }
 
+extension WebhookAddressGuard {
+    /// Why no delivery may be made to `url` now; nil when it may.
+    func problem(with url: String) async -> String? {
+        if case .refuse(let reason) = await check(url) { return reason }
+        return nil
+    }
+}
+
 /// A resolver's answers that a test can change between deliveries.
 actor ResolverTable {
     private var entries: [String: [NetworkAddress]]

@@ -20,12 +20,7 @@ struct WebhookAddressGuard: Sendable {
     /// Whether a resolved address may be connected to; tests widen it to reach loopback through a name.
     var admits: @Sendable (NetworkAddress) -> Bool = { !$0.isPrivate }
 
-    /// Why no delivery may be made to `url` now; nil when it may.
-    func problem(with url: String) async -> String? {
-        if case .refuse(let reason) = await check(url) { return reason }
-        return nil
-    }
-
+    /// Whether, and where, a delivery to `url` may be made now.
     func check(_ url: String) async -> Verdict {
         guard !allowPrivateNetworks else { return .send(pin: nil) }
         guard let spelled = URL(string: url)?.host, !spelled.isEmpty else { return .refuse("url has no host") }
