@@ -62,7 +62,9 @@ struct Arguments {
         while let flag = iterator.next() {
             guard let value = iterator.next() else { throw UsageError(text: "\(flag) needs a value") }
             switch flag {
-            case "--port": port = Int(value) ?? port
+            case "--port":
+                guard let number = Int(value), (1...65535).contains(number) else { throw UsageError(text: "--port needs a port number, not \(value)") }
+                port = number
             case "--upstream": upstream = value
             case "--sqlite": sqlite = value
             default: throw UsageError(text: "unknown option \(flag)")
