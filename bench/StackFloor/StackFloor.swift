@@ -14,7 +14,13 @@ import NIOCore
 @main
 struct StackFloor {
     static func main() async throws {
-        let arguments = try Arguments(CommandLine.arguments.dropFirst())
+        let arguments: Arguments
+        do {
+            arguments = try Arguments(CommandLine.arguments.dropFirst())
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            exit(2)
+        }
         var logger = Logger(label: "stack-floor")
         logger.logLevel = .error
         var configuration = HTTPClient.Configuration()
