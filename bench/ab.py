@@ -44,12 +44,34 @@ def measure(bench, binary, name, duration, script):
                 os.remove(path)
 
 
+def measure_queued(bench, binary, name, duration):
+    """Messages stored and delivered per second with intake and delivery at once (bench/run's first queued figure)."""
+    bench.binary = binary
+    klaros = [{"id": "klaros", "provider": "klaros", "baseURL": f"http://127.0.0.1:{UPSTREAM}", "apiKey": "uni_live_bench", "ratePerSecond": 1e9}]
+    gateway = bench.start_gateway(bench.gateway_config(name, klaros, [{"name": "all", "targets": ["klaros"]}]), name)
+    script = lua(os.path.join(bench.dir, "queued.lua"), "", {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"},
+                 dynamic_to='{"to":"+1%010d","text":"queued","mode":"queued"}')
+    try:
+        started = time.time()
+        run = wrk(f"http://127.0.0.1:{GATEWAY}/v1/messages", 64, duration, script)
+        if run["non2xx"] or run["socket_errors"]:
+            raise RuntimeError(f"{binary}: {run['non2xx']} non-2xx and {run['socket_errors']} socket errors in the queued run")
+        return {"queued": run["requests"] / bench.wait_until_drained(started)}
+    finally:
+        bench.stop(gateway)
+        for suffix in ("", "-wal", "-shm"):
+            path = os.path.join(bench.dir, f"{name}.sqlite{suffix}")
+            if os.path.exists(path):
+                os.remove(path)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("a", help="baseline binary")
     parser.add_argument("b", help="candidate binary")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--queued", action="store_true", help="also measure queued messages stored and delivered per second")
     args = parser.parse_args()
     for binary in (args.a, args.b):
         if not os.access(binary, os.X_OK):
@@ -67,6 +89,9 @@ def main():
         for index in range(args.rounds):
             order = (("a", args.a), ("b", args.b)) if index % 2 == 0 else (("b", args.b), ("a", args.a))
             result = {label: measure(bench, binary, f"{label}{index}", args.duration, script) for label, binary in order}
+            if args.queued:
+                for label, binary in order:
+                    result[label].update(measure_queued(bench, binary, f"{label}{index}q", args.duration))
             rounds.append(result)
             print(f"round {index + 1}: " + "  ".join(
                 f"{label.upper()} p50 {r['p50_1']:.2f} ms, {r['rps_64']:.0f} req/s" for label, r in sorted(result.items())), flush=True)
@@ -76,7 +101,8 @@ def main():
     print(f"\nA = {args.a}\nB = {args.b}\n{args.rounds} rounds, {args.duration} s per run, order alternating\n")
     print("| figure | A (median) | B (median) | B ÷ A (median of rounds) | B ÷ A range |")
     print("|---|---|---|---|---|")
-    for key, title in FIGURES:
+    figures = FIGURES + ((("queued", "queued stored and delivered/s"),) if args.queued else ())
+    for key, title in figures:
         a = [r["a"][key] for r in rounds]
         b = [r["b"][key] for r in rounds]
         ratios = [y / x for x, y in zip(a, b) if x]
