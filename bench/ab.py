@@ -38,10 +38,14 @@ def measure(bench, binary, name, duration, script):
         return figures
     finally:
         bench.stop(gateway)
-        for suffix in ("", "-wal", "-shm"):
-            path = os.path.join(bench.dir, f"{name}.sqlite{suffix}")
-            if os.path.exists(path):
-                os.remove(path)
+        remove_database(bench, name)
+
+
+def remove_database(bench, name):
+    for suffix in ("", "-wal", "-shm"):
+        path = os.path.join(bench.dir, f"{name}.sqlite{suffix}")
+        if os.path.exists(path):
+            os.remove(path)
 
 
 def measure_queued(bench, binary, name, duration):
@@ -59,10 +63,7 @@ def measure_queued(bench, binary, name, duration):
         return {"queued": run["requests"] / bench.wait_until_drained(started)}
     finally:
         bench.stop(gateway)
-        for suffix in ("", "-wal", "-shm"):
-            path = os.path.join(bench.dir, f"{name}.sqlite{suffix}")
-            if os.path.exists(path):
-                os.remove(path)
+        remove_database(bench, name)
 
 
 def main():
