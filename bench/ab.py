@@ -9,7 +9,7 @@ Only loopback addresses are used. Every loop is bounded in count and time."""
 import argparse, os, shutil, socket, statistics, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench import GATEWAY, KEY, PROXY, UPSTREAM, Bench, lua, proc_stats, wrk  # noqa: E402
+from bench import CANNED_KLAROS, GATEWAY, KEY, PROXY, UPSTREAM, Bench, lua, proc_stats, queued_lua, wrk  # noqa: E402
 
 FIGURES = (("p50_1", "p50 at 1 conn (ms)"), ("p99_1", "p99 at 1 conn (ms)"), ("cpu_1", "CPU ms a request, 1 conn"),
            ("rps_64", "req/s at 64 conns"), ("cpu_64", "CPU ms a request, 64 conns"))
@@ -17,7 +17,7 @@ FIGURES = (("p50_1", "p50 at 1 conn (ms)"), ("p99_1", "p99 at 1 conn (ms)"), ("c
 
 def measure(bench, binary, name, duration, script):
     bench.binary = binary
-    klaros = [{"id": "klaros", "provider": "klaros", "baseURL": f"http://127.0.0.1:{UPSTREAM}", "apiKey": "uni_live_bench", "ratePerSecond": 1e9}]
+    klaros = CANNED_KLAROS
     config = bench.gateway_config(name, klaros, [{"name": "all", "targets": ["klaros"]}])
     gateway = bench.start_gateway(config, name)
     url = f"http://127.0.0.1:{GATEWAY}/v1/messages"
@@ -51,10 +51,9 @@ def remove_database(bench, name):
 def measure_queued(bench, binary, name, duration):
     """Messages stored and delivered per second with intake and delivery at once (bench/run's first queued figure)."""
     bench.binary = binary
-    klaros = [{"id": "klaros", "provider": "klaros", "baseURL": f"http://127.0.0.1:{UPSTREAM}", "apiKey": "uni_live_bench", "ratePerSecond": 1e9}]
+    klaros = CANNED_KLAROS
     gateway = bench.start_gateway(bench.gateway_config(name, klaros, [{"name": "all", "targets": ["klaros"]}]), name)
-    script = lua(os.path.join(bench.dir, "queued.lua"), "", {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"},
-                 dynamic_to='{"to":"+1%010d","text":"queued","mode":"queued"}')
+    script = queued_lua(bench.dir)
     try:
         started = time.time()
         run = wrk(f"http://127.0.0.1:{GATEWAY}/v1/messages", 64, duration, script)

@@ -11,6 +11,8 @@ UPSTREAM, PROXY, GATEWAY, SIM_KLAROS, SIM_KALEYRA, SIM_CONTROL = 19081, 19082, 1
 FLOOR, FLOOR_STORED = 19083, 19084
 KEY = "bench-key-0123456789"
 CANNED = '{"waMessageId":"wamid.bench","sentStatus":"sent"}'
+# One Klaros account on nginx's canned answer, with no rate of its own to wait for.
+CANNED_KLAROS = [{"id": "klaros", "provider": "klaros", "baseURL": f"http://127.0.0.1:{UPSTREAM}", "apiKey": "uni_live_bench", "ratePerSecond": 1e9}]
 
 
 def wait_port(port, timeout=30):
@@ -85,6 +87,12 @@ def lua(path, body, headers, dynamic_to=None):
     return path
 
 
+def queued_lua(directory):
+    """Queued sends to a new recipient each, so one pair's pace does not serialise the run."""
+    return lua(os.path.join(directory, "queued.lua"), "", {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"},
+               dynamic_to='{"to":"+1%010d","text":"queued","mode":"queued"}')
+
+
 class Bench:
     def __init__(self, binary, floor, duration, workdir):
         self.binary, self.floor, self.duration, self.dir = binary, floor, duration, workdir
@@ -151,7 +159,7 @@ http {{
     # The runs ---------------------------------------------------------------------------------------------
 
     def send_path(self):
-        klaros = [{"id": "klaros", "provider": "klaros", "baseURL": f"http://127.0.0.1:{UPSTREAM}", "apiKey": "uni_live_bench", "ratePerSecond": 1e9}]
+        klaros = CANNED_KLAROS
         config = self.gateway_config("sendpath", klaros, [{"name": "all", "targets": ["klaros"]}])
         gateway = self.start_gateway(config, "sendpath")
         time.sleep(1)
@@ -266,10 +274,9 @@ http {{
                                  "singles_ms": singles * 1000, "single_provider_calls": single_calls, "status": status}
 
     def queued(self):
-        klaros = [{"id": "klaros", "provider": "klaros", "baseURL": f"http://127.0.0.1:{UPSTREAM}", "apiKey": "uni_live_bench", "ratePerSecond": 1e9}]
+        klaros = CANNED_KLAROS
         routes = [{"name": "all", "targets": ["klaros"]}]
-        script = lua(os.path.join(self.dir, "queued.lua"), "", {"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"},
-                     dynamic_to='{"to":"+1%010d","text":"queued","mode":"queued"}')
+        script = queued_lua(self.dir)
         url = f"http://127.0.0.1:{GATEWAY}/v1/messages"
 
         # Storing and delivering at once, as a busy gateway does.
