@@ -115,13 +115,13 @@ extension SQLiteMessageStore: InboxStore {
         }
     }
 
-    /// True the first time a key is seen.
     public func purgeInboundEvents(before: Date) async throws -> Int {
         try await database.writer.write { db in
             try InboundEventRecord.filter(Column("receivedAt") < before).deleteAll(db)
         }
     }
 
+    /// True the first time a key is seen.
     static func claimEvent(_ db: Database, key: String, at: Date) throws -> Bool {
         guard try InboundEventRecord.fetchOne(db, key: key) == nil else { return false }
         try InboundEventRecord(key: key, receivedAt: at).insert(db)
