@@ -16,11 +16,12 @@ extension SQLiteMessageStore: QueueStore {
                 WHERE id IN (SELECT id FROM message WHERE status = 'queued' AND notBefore <= ? ORDER BY notBefore LIMIT ?)
                 RETURNING id, recipient, kind, body, ref, ref1, ref2, pinFrom, pinRoute, expiresAt, queueAttempts, createdAt
                 """, arguments: [now, now, limit])
+            // By position, in RETURNING's order: a lookup by name lowercases the name for every column of every row.
             return rows.map { row in
                 ClaimedMessage(
-                    id: row["id"], recipient: row["recipient"], kind: MessageKind(rawValue: row["kind"]) ?? .text, body: row["body"],
-                    ref: row["ref"], ref1: row["ref1"], ref2: row["ref2"], from: row["pinFrom"], route: row["pinRoute"],
-                    expiresAt: row["expiresAt"], queueAttempts: row["queueAttempts"], createdAt: row["createdAt"])
+                    id: row[0], recipient: row[1], kind: MessageKind(rawValue: row[2]) ?? .text, body: row[3],
+                    ref: row[4], ref1: row[5], ref2: row[6], from: row[7], route: row[8],
+                    expiresAt: row[9], queueAttempts: row[10], createdAt: row[11])
             }.sorted { $0.createdAt < $1.createdAt }
         }
     }
