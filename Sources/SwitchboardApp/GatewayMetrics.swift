@@ -6,6 +6,12 @@ import SwitchboardCore
 public struct GatewayMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let latency: DurationHistogram
+    private let attemptCounters = CounterCache<AttemptLabels>()
+    private let failoverCounters = CounterCache<String>()
+    private let messageCounters = CounterCache<MessageLabels>()
+
+    private struct AttemptLabels: Hashable, Sendable { var account, provider, outcome: String }
+    private struct MessageLabels: Hashable, Sendable { var status: String; var error: String? }
 
     private static var attempts: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "attempts", unitName: "total", helpText: "Provider attempts by account and outcome (accepted or failure class)") }
     private static var failovers: MetricNameDescriptor { MetricNameDescriptor(namespace: "switchboard", metricName: "failovers", unitName: "total", helpText: "Failovers away from an account") }
@@ -25,9 +31,13 @@ public struct GatewayMetrics: Sendable {
     }
 
     func attempt(_ attempt: Attempt) {
-        registry.makeCounter(descriptor: Self.attempts, labels: [("account", attempt.account), ("provider", attempt.provider), ("outcome", attempt.outcome)]).increment()
+        attemptCounters.counter(AttemptLabels(account: attempt.account, provider: attempt.provider, outcome: attempt.outcome)) {
+            registry.makeCounter(descriptor: Self.attempts, labels: [("account", attempt.account), ("provider", attempt.provider), ("outcome", attempt.outcome)])
+        }.increment()
         if attempt.decision == "fail over" {
-            registry.makeCounter(descriptor: Self.failovers, labels: [("account", attempt.account)]).increment()
+            failoverCounters.counter(attempt.account) {
+                registry.makeCounter(descriptor: Self.failovers, labels: [("account", attempt.account)])
+            }.increment()
         }
     }
 
@@ -38,7 +48,9 @@ public struct GatewayMetrics: Sendable {
 
     /// A message's outcome without a request to time it against (queued sends).
     func settled(status: String, errorCode: String?) {
-        registry.makeCounter(descriptor: Self.messages, labels: [("status", status), ("error", errorCode ?? "none")]).increment()
+        messageCounters.counter(MessageLabels(status: status, error: errorCode)) {
+            registry.makeCounter(descriptor: Self.messages, labels: [("status", status), ("error", errorCode ?? "none")])
+        }.increment()
     }
 
     /// Set at scrape time from the store, so the figure is never stale.
