@@ -49,7 +49,7 @@ struct QueueWorker<Store: GatewayStore>: Service {
             }
             if handled == 0 {
                 let wait = pause
-                try? await cancelWhenGracefulShutdown { [doorbell] in await doorbell.wait(timeout: wait) }
+                await cancelWhenGracefulShutdown { [doorbell] in await doorbell.wait(timeout: wait) }
             }
         }
     }
