@@ -82,6 +82,24 @@ import Testing
         await pinned.shutdown()
     }
 
+    /// A host no delivery has used for a while loses its client (shut down once retired), so hosts no webhook names
+    /// any more do not each keep one; the next delivery there gets a fresh one.
+    @Test func anIdleHostsClientIsShutDownAndReplacedOnNextUse() async throws {
+        let pinned = PinnedClients(configuration: .init(), retireAfter: .zero, idleAfter: .milliseconds(200))
+        let a = NetworkAddress(numericHost: "93.184.216.34")!
+        let hooks = WebhookAddressGuard.Pin(host: "hooks.example.com", addresses: [a])
+        let other = WebhookAddressGuard.Pin(host: "other.example.com", addresses: [a])
+        let first = await pinned.client(for: hooks)
+        #expect(await pinned.client(for: hooks) === first, "used again before it went idle: kept")
+        try await Task.sleep(for: .milliseconds(300))
+        _ = await pinned.client(for: other)
+        #expect(await pinned.hostCount == 1, "only the host just used keeps a client")
+        await #expect(throws: HTTPClientError.alreadyShutdown) { try await first.shutdown() }
+        let again = await pinned.client(for: hooks)
+        #expect(again !== first)
+        await pinned.shutdown()
+    }
+
     /// The delivery connects to the address the guard checked, not to a second lookup of the name: a name no DNS
     /// knows (`.invalid`) is delivered to loopback through the pin, and re-pointed, the next delivery follows the new
     /// check (here to an address nothing listens on).
