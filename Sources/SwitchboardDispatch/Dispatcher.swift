@@ -82,13 +82,13 @@ public struct Dispatcher: Sendable {
 
     public var planner: RoutePlanner { RoutePlanner(table: table) }
 
-    /// - Parameter onAttempts: called after each round with the attempts that just ended (recipient index, attempt),
-    ///   before the engine decides what to do next, so the caller can write them down first.
-    ///   - willSend: called with the recipient indices of each provider request just before it is made.
+    /// - Parameters:
+    ///   - willSend: called with the recipient indices of each provider request just before it is made; false means
+    ///     the caller could not record it, and the request is not made (those recipients skip that account).
     ///   - onAttempts: called with the attempts that ended, before the next provider call for this send is made (so
     ///     every attempt is on record before anything else goes out); the last round's are left in `unreportedAttempts`.
     public func send(
-        _ request: Request, willSend: @escaping @Sendable ([Int]) async -> Void = { _ in },
+        _ request: Request, willSend: @escaping @Sendable ([Int]) async -> Bool = { _ in true },
         onAttempts: @Sendable ([(index: Int, attempt: Attempt)]) async -> Void = { _ in }
     ) async -> [Result] {
         let started = clock.now()
@@ -172,7 +172,7 @@ public struct Dispatcher: Sendable {
         case done(Account, RecipientResult.Outcome, durationMs: Int)
     }
 
-    private func perform(_ batches: [Batch], request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Void) async -> [(Int, Report)] {
+    private func perform(_ batches: [Batch], request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Bool) async -> [(Int, Report)] {
         // One provider request (the common case) runs in this task: a child task would only add a hop.
         if batches.count == 1 { return await perform(batches[0], request: request, policies: policies, willSend: willSend) }
         return await withTaskGroup(of: [(Int, Report)].self) { group in
@@ -185,7 +185,7 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    private func perform(_ batch: Batch, request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Void) async -> [(Int, Report)] {
+    private func perform(_ batch: Batch, request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Bool) async -> [(Int, Report)] {
         let account = batch.account
         guard let provider = providers[account.provider] else {
             let failure = ProviderFailure(.unauthorized, message: "no adapter for provider \(account.provider)")
@@ -212,11 +212,15 @@ public struct Dispatcher: Sendable {
                 try? await clock.sleep(until: at)
             }
         }
+        // Before the account is taken, so a refusal leaves no half-open probe or retry counted.
+        guard await willSend(batch.indices) else {
+            await pacer?.release(account: account.id, count: batch.indices.count)
+            return batch.indices.map { ($0, .skipped(account, .notRecorded)) }
+        }
         guard await health.acquire(account.id, now: clock.now(), isRetry: batch.isRetry) else {
             await pacer?.release(account: account.id, count: batch.indices.count)
             return batch.indices.map { ($0, .skipped(account, .probeInFlight)) }
         }
-        await willSend(batch.indices)
         let recipients = batch.indices.map { request.recipients[$0] }
         let send = SendRequest(
             recipients: recipients, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,

@@ -128,4 +128,39 @@ import Testing
             #expect(result.attempts.map(\.account) == ["kaleyra-in", "klaros"])
         }
     }
+
+    /// A provider request the caller could not record is not made: the account is skipped (`not_recorded`), and with
+    /// nothing recorded anywhere the send ends with no route, having called no provider. Refusing only the first account lets the
+    /// next one carry it.
+    @Test func aRequestTheCallerCannotRecordIsNotMade() async throws {
+        try await SimulatorHost(setup: DispatchHarness.setup).withRunning { host in
+            let dispatcher = try await DispatchHarness.dispatcher(host)
+            let refused = try #require(await dispatcher.send(.init(recipients: DispatchHarness.numbers("+919812345678"), body: .text("x")),
+                                                             willSend: { _ in false }).first)
+            guard case .planned(.noRoute(let reason)) = refused.outcome else {
+                Issue.record("expected the send to end with no account taking it, got \(refused.outcome)")
+                return
+            }
+            #expect(reason.contains("kaleyra-in: the send could not be recorded before it was made"), "\(reason)")
+            #expect(reason.contains("klaros: the send could not be recorded before it was made"), "\(reason)")
+            #expect(refused.attempts.isEmpty)
+            #expect(await host.requests.all().isEmpty, "no provider was called")
+
+            let calls = Calls()
+            let rerouted = try #require(await dispatcher.send(.init(recipients: DispatchHarness.numbers("+919812345678"), body: .text("x")),
+                                                              willSend: { _ in await calls.next() > 0 }).first)
+            #expect(rerouted.acceptedAccount == "klaros")
+            #expect(rerouted.attempts.map(\.account) == ["klaros"])
+            #expect(await host.requests.count(endpoint: "kaleyra.in") == 0)
+        }
+    }
+
+    actor Calls {
+        private var count = 0
+        /// How many calls came before this one.
+        func next() -> Int {
+            defer { count += 1 }
+            return count
+        }
+    }
 }

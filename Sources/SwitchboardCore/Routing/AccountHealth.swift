@@ -29,6 +29,9 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
     case paced(waitMs: Int)
     /// The gateway is shutting down: a queued send not yet made goes back to the queue.
     case draining
+    /// The caller could not write down that the send was about to be made, so it was not made (a send nobody knows
+    /// left could be made again after a restart).
+    case notRecorded
 
     public var code: String {
         switch self {
@@ -38,6 +41,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .otherRegion: "other_region"
         case .paced: "paced"
         case .draining: "draining"
+        case .notRecorded: "not_recorded"
         }
     }
 
@@ -49,6 +53,7 @@ public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case .otherRegion(let region): "region \(region ?? "unknown") differs from the first candidate's (same-region failover)"
         case .paced(let waitMs): "over its send rate (next slot in \(waitMs)ms)"
         case .draining: "the gateway is shutting down"
+        case .notRecorded: "the send could not be recorded before it was made"
         }
     }
 }
