@@ -94,61 +94,78 @@ struct QueueWorker<Store: GatewayStore>: Service {
             await settle(messages.map { Settlement(id: $0.id, blocked: .internalError, message: "stored body is unreadable") }, now: now)
             return
         }
+        let recipients = messages.compactMap { try? PhoneNumber($0.recipient) }
+        let states: [String: CustomerState]
         do {
-            let recipients = messages.compactMap { try? PhoneNumber($0.recipient) }
-            let states = try await store.conversationStates(customers: recipients.map(\.digits))
-            let (blocked, windows) = ConversationGate(planner: dispatcher.planner)
-                .check(recipients, ids: messages.map(\.id), body: body, from: first.from, route: first.route, now: now, states: states)
-            let sendable = messages.indices.filter { blocked[$0] == nil }
-            let results = sendable.isEmpty ? [] : await dispatcher.send(
-                Dispatcher.Request(
-                    recipients: sendable.map { recipients[$0] }, body: body, ref: first.ref, ref1: first.ref1, ref2: first.ref2,
-                    from: first.from, route: first.route, openWindows: windows, pacing: .wait(drain)),
-                willSend: { [store] indices in
-                    try? await store.markDispatchStarted(indices.map { messages[sendable[$0]].id }, at: Date())
-                },
-                onAttempts: { [store, metrics] ended in
-                    for (_, attempt) in ended { metrics.attempt(attempt) }
-                    try? await store.record(ended.map { NewAttempt(messageId: messages[sendable[$0.index]].id, attempt: $0.attempt, at: Date()) })
-                })
-            var settled = blocked.values.map { $0 }
-            var retries: [(id: String, notBefore: Date, countsAsAttempt: Bool)] = []
-            let finished = now
-            var lastRound: [NewAttempt] = []
-            for (position, result) in zip(sendable, results) {
-                let message = messages[position]
-                for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
-                lastRound += result.unreportedAttempts.map { NewAttempt(messageId: message.id, attempt: $0, at: Date()) }
-                if result.drained, Self.wasCutShort(result.outcome) {
-                    // Cut short by shutdown, not failed: due again at once, and this round does not count as a try.
-                    retries.append((message.id, now, false))
-                    continue
-                }
-                if Self.isRetryable(result.outcome) {
-                    let delay = QueueBackoff.delaySeconds(afterAttempts: message.queueAttempts + 1)
-                    let next = finished.addingTimeInterval(delay)
-                    if next < message.expiresAt {
-                        retries.append((message.id, next, true))
-                        continue
-                    }
-                    var expired = Settlement(result, id: message.id)
-                    expired.error = .providerError
-                    expired.message = "validity period ended after \(message.queueAttempts + 1) tries; last: \(expired.message ?? "")"
-                    expired.errorCodeOverride = "expired"
-                    settled.append(expired)
-                    continue
-                }
-                settled.append(Settlement(result, id: message.id))
-            }
-            // The last round's attempts go in with the outcome; for rescheduled messages, on their own.
-            let retried = Set(retries.map(\.id))
-            try await store.record(lastRound.filter { retried.contains($0.messageId) })
-            try await store.reschedule(retries)
-            await settle(settled, attempts: lastRound.filter { !retried.contains($0.messageId) }, now: finished)
+            states = try await store.conversationStates(customers: recipients.map(\.digits))
         } catch {
+            // Nothing has been sent: the whole group may go back to the queue.
             logger.error("queued send failed", metadata: ["error.type": "\(type(of: error))"])
             try? await store.reschedule(messages.map { ($0.id, now.addingTimeInterval(5), false) })
+            return
         }
+        let (blocked, windows) = ConversationGate(planner: dispatcher.planner)
+            .check(recipients, ids: messages.map(\.id), body: body, from: first.from, route: first.route, now: now, states: states)
+        let sendable = messages.indices.filter { blocked[$0] == nil }
+        let results = sendable.isEmpty ? [] : await dispatcher.send(
+            Dispatcher.Request(
+                recipients: sendable.map { recipients[$0] }, body: body, ref: first.ref, ref1: first.ref1, ref2: first.ref2,
+                from: first.from, route: first.route, openWindows: windows, pacing: .wait(drain)),
+            // A message is marked before its provider call or not sent at all: an unmarked one goes back to the queue
+            // at the next start, and must not have left.
+            willSend: { [store, logger] indices in
+                do {
+                    try await store.markDispatchStarted(indices.map { messages[sendable[$0]].id }, at: Date())
+                    return true
+                } catch {
+                    logger.error("could not mark queued messages as being sent; not sending them", metadata: ["error.type": "\(type(of: error))"])
+                    return false
+                }
+            },
+            onAttempts: { [store, metrics] ended in
+                for (_, attempt) in ended { metrics.attempt(attempt) }
+                try? await store.record(ended.map { NewAttempt(messageId: messages[sendable[$0.index]].id, attempt: $0.attempt, at: Date()) })
+            })
+        var settled = blocked.values.map { $0 }
+        var retries: [(id: String, notBefore: Date, countsAsAttempt: Bool)] = []
+        let finished = now
+        var lastRound: [NewAttempt] = []
+        for (position, result) in zip(sendable, results) {
+            let message = messages[position]
+            for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
+            lastRound += result.unreportedAttempts.map { NewAttempt(messageId: message.id, attempt: $0, at: Date()) }
+            if result.drained, Self.wasCutShort(result.outcome) {
+                // Cut short by shutdown, not failed: due again at once, and this round does not count as a try.
+                retries.append((message.id, now, false))
+                continue
+            }
+            if Self.isRetryable(result.outcome) {
+                let delay = QueueBackoff.delaySeconds(afterAttempts: message.queueAttempts + 1)
+                let next = finished.addingTimeInterval(delay)
+                if next < message.expiresAt {
+                    retries.append((message.id, next, true))
+                    continue
+                }
+                var expired = Settlement(result, id: message.id)
+                expired.error = .providerError
+                expired.message = "validity period ended after \(message.queueAttempts + 1) tries; last: \(expired.message ?? "")"
+                expired.errorCodeOverride = "expired"
+                settled.append(expired)
+                continue
+            }
+            settled.append(Settlement(result, id: message.id))
+        }
+        // The last round's attempts go in with the outcome; for rescheduled messages, on their own.
+        let retried = Set(retries.map(\.id))
+        do {
+            try await store.record(lastRound.filter { retried.contains($0.messageId) })
+            try await store.reschedule(retries)
+        } catch {
+            // Never the whole group back to the queue now: some of it may have reached a provider. What could not be
+            // rescheduled stays `sending`; at the next start, marked messages become `unknown`, unmarked ones queued.
+            logger.error("could not reschedule queued messages after their send", metadata: ["error.type": "\(type(of: error))"])
+        }
+        await settle(settled, attempts: lastRound.filter { !retried.contains($0.messageId) }, now: finished)
     }
 
     private func settle(_ settlements: [Settlement], attempts: [NewAttempt] = [], now: Date) async {
