@@ -97,6 +97,8 @@ let package = Package(
         .executableTarget(
             name: "StackFloor",
             dependencies: [
+                // Only for the outbound client's configuration, so the floor's client is the gateway's.
+                "SwitchboardProviders",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -69,13 +69,7 @@ public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies
 public func buildApplication(configuration: GatewayConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let database = configuration.storage.sqlite == ":memory:" ? try AppDatabase.inMemory() : try AppDatabase.open(path: configuration.storage.sqlite)
     let store = SQLiteMessageStore(database: database)
-    var clientConfiguration = HTTPClient.Configuration()
-    clientConfiguration.timeout.connect = .seconds(1)
-    clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-    clientConfiguration.redirectConfiguration = .disallow
-    // The gateway bootstraps no tracer, so AsyncHTTPClient would open no-op spans and set their attributes on every
-    // provider request (~1% of CPU on the send path); nil skips that.
-    clientConfiguration.tracing.tracer = nil
+    let clientConfiguration = HTTPClient.Configuration.providerCalls
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     let dependencies = GatewayDependencies(
         configuration: configuration, store: store,

@@ -4,6 +4,7 @@ import GRDB
 import Hummingbird
 import Logging
 import NIOCore
+import SwitchboardProviders
 
 /// The send path's floor on this stack, for bench/run: the same server, client and store libraries the gateway uses,
 /// doing only what every send must (read the request, call the provider, answer) and, with `--sqlite`, writing one row
@@ -23,11 +24,7 @@ struct StackFloor {
         }
         var logger = Logger(label: "stack-floor")
         logger.logLevel = .error
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .seconds(1)
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
-        configuration.tracing.tracer = nil
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .providerCalls)
         let store = try arguments.sqlite.map(FloorStore.init(path:))
         let upstream = arguments.upstream
 
