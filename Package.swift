@@ -56,7 +56,9 @@ let package = Package(
         // Messages, attempts, status history and idempotency keys, behind the MessageStore protocol.
         .target(
             name: "SwitchboardStore",
-            dependencies: ["SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // The gateway as users run it: configuration, HTTP API, background services.
         .target(

@@ -17,13 +17,19 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
     public var metrics: GatewayMetrics
     /// Rung by queued sends, heard by the queue workers.
     public var doorbell: QueueDoorbell
+    /// The calendar time messages are stamped with and windows are counted from.
+    public var wallClock: WallClock
 
-    public init(configuration: GatewayConfiguration, store: Store, dispatcher: Dispatcher, metrics: GatewayMetrics, doorbell: QueueDoorbell = QueueDoorbell()) {
+    public init(
+        configuration: GatewayConfiguration, store: Store, dispatcher: Dispatcher, metrics: GatewayMetrics,
+        doorbell: QueueDoorbell = QueueDoorbell(), wallClock: WallClock = .system
+    ) {
         self.configuration = configuration
         self.store = store
         self.dispatcher = dispatcher
         self.metrics = metrics
         self.doorbell = doorbell
+        self.wallClock = wallClock
     }
 
     /// Real adapters over `client` for every account of the configuration.
@@ -55,13 +61,16 @@ public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies
     router.add(middleware: JSONErrorMiddleware())
     SystemController(dependencies: dependencies).addRoutes(to: router)
     let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(keys: dependencies.configuration.apiKeys))
-    let service = MessageService(store: dependencies.store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, doorbell: dependencies.doorbell)
+    let service = MessageService(
+        store: dependencies.store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, doorbell: dependencies.doorbell,
+        wallClock: dependencies.wallClock)
     MessagesController(service: service).addRoutes(to: v1)
     AccountsController(dispatcher: dependencies.dispatcher).addRoutes(to: v1)
-    ConversationsController(store: dependencies.store).addRoutes(to: v1)
+    ConversationsController(store: dependencies.store, wallClock: dependencies.wallClock).addRoutes(to: v1)
     WebhooksController(store: dependencies.store, policy: WebhookURLPolicy(allowPrivateNetworks: dependencies.configuration.webhooks.allowPrivateNetworks))
         .addRoutes(to: v1)
-    InboundController(store: dependencies.store, table: dependencies.configuration.table).addRoutes(to: router)
+    InboundController(store: dependencies.store, table: dependencies.configuration.table, wallClock: dependencies.wallClock)
+        .addRoutes(to: router)
     return router
 }
 

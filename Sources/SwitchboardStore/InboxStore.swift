@@ -15,7 +15,8 @@ public protocol InboxStore: Sendable {
 
     /// Opt-out and when each customer last wrote to each account, for several customers in one read.
     func conversationStates(customers: [String]) async throws -> [String: CustomerState]
-    func conversations(limit: Int) async throws -> [ConversationSummary]
+    /// The customers who wrote or were written to last, with the windows still open at `now`.
+    func conversations(limit: Int, now: Date) async throws -> [ConversationSummary]
     func thread(customer: String, limit: Int) async throws -> [ConversationEntry]
 }
 

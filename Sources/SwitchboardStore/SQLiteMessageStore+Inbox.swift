@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import SwitchboardCore
 
 extension SQLiteMessageStore: InboxStore {
@@ -46,9 +47,17 @@ extension SQLiteMessageStore: InboxStore {
                 id: id, customer: inbound.customer, account: inbound.account, provider: inbound.provider, direction: "in",
                 kind: inbound.type, body: inbound.text, messageId: nil, providerMessageId: inbound.providerMessageId, at: inbound.at
             ).insert(db)
-            try ConversationWindowRecord(customer: inbound.customer, account: inbound.account, lastInboundAt: inbound.at).save(db)
+            // A late or replayed callback never moves a window (or the conversation's last activity) back.
+            try db.execute(sql: """
+                INSERT INTO conversationWindow (customer, account, lastInboundAt) VALUES (?, ?, ?)
+                ON CONFLICT (customer, account) DO UPDATE SET lastInboundAt = MAX(lastInboundAt, excluded.lastInboundAt)
+                """, arguments: [inbound.customer, inbound.account, inbound.at])
             // Writing again is consent again: an opt-out ends here.
-            try CustomerRecord(phone: inbound.customer, optedOut: false, lastMessageAt: inbound.at, lastDirection: "in").save(db)
+            try db.execute(sql: """
+                INSERT INTO customer (phone, optedOut, lastMessageAt, lastDirection) VALUES (?, 0, ?, 'in')
+                ON CONFLICT (phone) DO UPDATE SET optedOut = 0, lastMessageAt = MAX(lastMessageAt, excluded.lastMessageAt),
+                    lastDirection = CASE WHEN excluded.lastMessageAt >= lastMessageAt THEN 'in' ELSE lastDirection END
+                """, arguments: [inbound.customer, inbound.at])
             try Outbox.enqueue(db, type: .messageReceived, data: [
                 "id": id, "from": "+" + inbound.customer, "to": inbound.line, "account": inbound.account, "provider": inbound.provider,
                 "type": inbound.type, "text": inbound.text, "name": inbound.name, "mediaUrl": inbound.mediaURL, "providerMessageId": inbound.providerMessageId,
@@ -70,10 +79,11 @@ extension SQLiteMessageStore: InboxStore {
 
     public func conversationStates(customers: [String]) async throws -> [String: CustomerState] {
         guard !customers.isEmpty else { return [:] }
-        return try await database.writer.read { db in try Self.conversationStates(db, customers: customers) }
+        let logger = self.logger
+        return try await database.writer.read { db in try Self.conversationStates(db, customers: customers, logger: logger) }
     }
 
-    static func conversationStates(_ db: Database, customers: [String]) throws -> [String: CustomerState] {
+    static func conversationStates(_ db: Database, customers: [String], logger: Logger) throws -> [String: CustomerState] {
         guard !customers.isEmpty else { return [:] }
         var states: [String: CustomerState] = [:]
         // Cached per recipient count (a request's 100 or a queue claim's 256 at most), so each shape is prepared once.
@@ -84,18 +94,23 @@ extension SQLiteMessageStore: InboxStore {
             states[row[0], default: CustomerState()].optedOut = row[1]
         }
         let windows = try db.cachedStatement(sql: "SELECT customer, account, lastInboundAt FROM conversationWindow WHERE customer IN (\(marks))")
+        var unreadable = 0
         for row in try Row.fetchAll(windows, arguments: arguments) {
-            states[row[0], default: CustomerState()].lastInbound[row[1]] = row[2]
+            // A date that does not read back opens no window; it never traps.
+            guard let at = Date.fromDatabaseValue(row[2] as DatabaseValue) else { unreadable += 1; continue }
+            states[row[0], default: CustomerState()].lastInbound[row[1]] = at
         }
+        if unreadable > 0 { logUnreadable(ConversationWindowRecord.databaseTableName, count: unreadable, logger: logger) }
         return states
     }
 
-    public func conversations(limit: Int) async throws -> [ConversationSummary] {
-        try await database.writer.read { db in
-            let customers = try CustomerRecord.order(CustomerRecord.Columns.lastMessageAt.desc).limit(limit).fetchAll(db)
-            let now = Date()
+    public func conversations(limit: Int, now: Date) async throws -> [ConversationSummary] {
+        let logger = self.logger
+        return try await database.writer.read { db in
+            let customers = try Self.decodable(CustomerRecord.order(CustomerRecord.Columns.lastMessageAt.desc).limit(limit), db, logger: logger)
             return try customers.map { customer in
-                let windows = try ConversationWindowRecord.filter(ConversationWindowRecord.Columns.customer == customer.phone).fetchAll(db)
+                let windows = try Self.decodable(
+                    ConversationWindowRecord.filter(ConversationWindowRecord.Columns.customer == customer.phone), db, logger: logger)
                 let open = windows.map { ($0.account, $0.lastInboundAt.addingTimeInterval(ConversationWindow.length)) }.filter { $0.1 > now }.sorted { $0.1 > $1.1 }
                 return ConversationSummary(customer: customer.phone, lastMessageAt: customer.lastMessageAt, lastDirection: customer.lastDirection,
                                            optedOut: customer.optedOut, openWindows: open.map { (account: $0.0, until: $0.1) })
@@ -104,9 +119,10 @@ extension SQLiteMessageStore: InboxStore {
     }
 
     public func thread(customer: String, limit: Int) async throws -> [ConversationEntry] {
-        try await database.writer.read { db in
-            let rows = try ConversationMessageRecord.filter(ConversationMessageRecord.Columns.customer == customer)
-                .order(ConversationMessageRecord.Columns.at, Column.rowID).limit(limit).fetchAll(db)
+        let logger = self.logger
+        return try await database.writer.read { db in
+            let rows = try Self.decodable(ConversationMessageRecord.filter(ConversationMessageRecord.Columns.customer == customer)
+                .order(ConversationMessageRecord.Columns.at, Column.rowID).limit(limit), db, logger: logger)
             return try rows.map { row in
                 let status = try row.messageId.flatMap { try MessageRecord.fetchOne(db, key: $0)?.status }
                 return ConversationEntry(id: row.id, direction: row.direction, account: row.account, provider: row.provider, kind: row.kind,

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import SwitchboardCore
 
 extension SQLiteMessageStore: QueueStore {
@@ -10,19 +11,37 @@ extension SQLiteMessageStore: QueueStore {
     }
 
     public func claimDue(now: Date, limit: Int) async throws -> [ClaimedMessage] {
-        try await database.writer.write { db in
+        let logger = self.logger
+        return try await database.writer.write { db in
             let rows = try Row.fetchAll(db, sql: """
                 UPDATE message SET status = 'sending', updatedAt = ?
                 WHERE id IN (SELECT id FROM message WHERE status = 'queued' AND notBefore <= ? ORDER BY notBefore LIMIT ?)
                 RETURNING id, recipient, kind, body, ref, ref1, ref2, pinFrom, pinRoute, expiresAt, queueAttempts, createdAt
                 """, arguments: [now, now, limit])
             // By position, in RETURNING's order: a lookup by name lowercases the name for every column of every row.
-            return rows.map { row in
-                ClaimedMessage(
-                    id: row[0], recipient: row[1], kind: MessageKind(rawValue: row[2]) ?? .text, body: row[3],
-                    ref: row[4], ref1: row[5], ref2: row[6], from: row[7], route: row[8],
-                    expiresAt: row[9], queueAttempts: row[10], createdAt: row[11])
-            }.sorted { $0.createdAt < $1.createdAt }
+            var claimed: [ClaimedMessage] = []
+            var unreadable: [String] = []
+            for row in rows {
+                do {
+                    claimed.append(ClaimedMessage(
+                        id: try row.decode(atIndex: 0), recipient: try row.decode(atIndex: 1),
+                        kind: MessageKind(rawValue: try row.decode(atIndex: 2)) ?? .text, body: try row.decode(atIndex: 3),
+                        ref: try row.decode(atIndex: 4), ref1: try row.decode(atIndex: 5), ref2: try row.decode(atIndex: 6),
+                        from: try row.decode(atIndex: 7), route: try row.decode(atIndex: 8), expiresAt: try row.decode(atIndex: 9),
+                        queueAttempts: try row.decode(atIndex: 10), createdAt: try row.decode(atIndex: 11)))
+                } catch {
+                    if let id = try? row.decode(String.self, atIndex: 0) { unreadable.append(id) }
+                }
+            }
+            // A message that cannot be read back cannot be sent; failing it keeps it from being claimed forever.
+            for id in unreadable {
+                try db.execute(sql: """
+                    UPDATE message SET status = 'failed', errorCode = 'internal_error',
+                    errorMessage = 'the stored message could not be read', updatedAt = ? WHERE id = ?
+                    """, arguments: [now, id])
+            }
+            if !unreadable.isEmpty { Self.logUnreadable(MessageRecord.databaseTableName, count: unreadable.count, logger: logger) }
+            return claimed.sorted { $0.createdAt < $1.createdAt }
         }
     }
 

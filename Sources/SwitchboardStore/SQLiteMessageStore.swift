@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import SwitchboardCore
 
 /// `MessageStore` on SQLite through GRDB.
@@ -10,11 +11,14 @@ public struct SQLiteMessageStore: MessageStore {
 
     /// The hot writes (messages in, attempts, outcomes, queued messages) go through group commit.
     let coalescer: WriteCoalescer
+    /// Where rows that cannot be decoded are reported.
+    let logger: Logger
 
-    public init(database: AppDatabase, bootId: String = UUID().uuidString) {
+    public init(database: AppDatabase, bootId: String = UUID().uuidString, logger: Logger = Logger(label: "switchboard.store")) {
         self.database = database
         self.bootId = bootId
         self.coalescer = WriteCoalescer(writer: database.writer)
+        self.logger = logger
     }
 
     public func beginIdempotent(key: String, requestHash: String, messageIds: [String], now: Date) async throws -> IdempotencyBegin {
@@ -68,19 +72,21 @@ public struct SQLiteMessageStore: MessageStore {
     }
 
     public func message(id: String) async throws -> StoredMessage? {
-        try await database.writer.read { db in
-            guard let record = try MessageRecord.fetchOne(db, key: id) else { return nil }
-            return try Self.assemble(record, db)
+        let logger = self.logger
+        return try await database.writer.read { db in
+            guard let record = try Self.decodableOne(MessageRecord.filter(key: id), db, logger: logger) else { return nil }
+            return try Self.assemble(record, db, logger: logger)
         }
     }
 
     public func messages(_ query: MessageQuery) async throws -> [StoredMessage] {
-        try await database.writer.read { db in
+        let logger = self.logger
+        return try await database.writer.read { db in
             var request = MessageRecord.all()
             if let to = query.to { request = request.filter(MessageRecord.Columns.recipient == to) }
             if let status = query.status { request = request.filter(MessageRecord.Columns.status == status.rawValue) }
-            let records = try request.order(MessageRecord.Columns.createdAt.desc, Column.rowID.desc).limit(query.limit).fetchAll(db)
-            return try records.map { try Self.assemble($0, db) }
+            let ordered = request.order(MessageRecord.Columns.createdAt.desc, Column.rowID.desc).limit(query.limit)
+            return try Self.decodable(ordered, db, logger: logger).map { try Self.assemble($0, db, logger: logger) }
         }
     }
 
@@ -109,9 +115,11 @@ public struct SQLiteMessageStore: MessageStore {
         }
     }
 
-    private static func assemble(_ record: MessageRecord, _ db: Database) throws -> StoredMessage {
-        let attempts = try AttemptRecord.filter(AttemptRecord.Columns.messageId == record.id).order(AttemptRecord.Columns.id).fetchAll(db)
-        let history = try StatusEventRecord.filter(StatusEventRecord.Columns.messageId == record.id).order(StatusEventRecord.Columns.id).fetchAll(db)
+    private static func assemble(_ record: MessageRecord, _ db: Database, logger: Logger) throws -> StoredMessage {
+        let attempts = try decodable(
+            AttemptRecord.filter(AttemptRecord.Columns.messageId == record.id).order(AttemptRecord.Columns.id), db, logger: logger)
+        let history = try decodable(
+            StatusEventRecord.filter(StatusEventRecord.Columns.messageId == record.id).order(StatusEventRecord.Columns.id), db, logger: logger)
         return StoredMessage(
             id: record.id, recipient: record.recipient, kind: MessageKind(rawValue: record.kind) ?? .text, body: record.body,
             status: MessageStatus(rawValue: record.status) ?? .unknown, route: record.route, account: record.account,

@@ -64,9 +64,10 @@ public protocol GatewayStore: MessageStore, InboxStore, WebhookStore, QueueStore
 
 extension SQLiteMessageStore: GatewayStore {
     public func insert(_ messages: [NewMessage], readingStatesOf customers: [String]) async throws -> [String: CustomerState] {
-        try await coalescer.write(returning: { db in
+        let logger = self.logger
+        return try await coalescer.write(returning: { db in
             for message in messages { try SendPathWrites.insertMessage(db, message, status: .sending) }
-            return try Self.conversationStates(db, customers: customers)
+            return try Self.conversationStates(db, customers: customers, logger: logger)
         })
     }
 }

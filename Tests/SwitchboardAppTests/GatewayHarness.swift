@@ -57,7 +57,7 @@ enum GatewayHarness {
     /// Runs `body` against a router-level test client.
     static func withRouter(
         policy: String = fastPolicy, klarosWindowsOpen: Bool = true, store: SQLiteMessageStore? = nil, allowPrivateWebhooks: Bool = true,
-        doorbell: QueueDoorbell = QueueDoorbell(),
+        doorbell: QueueDoorbell = QueueDoorbell(), wallClock: WallClock = .system,
         _ body: @escaping @Sendable (any TestClientProtocol, SimulatorHost, SQLiteMessageStore) async throws -> Void
     ) async throws {
         try await simulators(klarosWindowsOpen: klarosWindowsOpen).withRunning { host in
@@ -66,7 +66,7 @@ enum GatewayHarness {
             let dependencies = GatewayDependencies(
                 configuration: configuration, store: store,
                 dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: client, logger: Logger(label: "test")),
-                metrics: GatewayMetrics(), doorbell: doorbell)
+                metrics: GatewayMetrics(), doorbell: doorbell, wallClock: wallClock)
             let app = Application(router: buildRouter(dependencies))
             try await app.test(.router) { client in try await body(client, host, store) }
         }

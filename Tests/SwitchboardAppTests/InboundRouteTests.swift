@@ -3,13 +3,24 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SwitchboardCore
 import SwitchboardSimulators
 import SwitchboardStore
 import Testing
 
 @Suite struct InboundRouteTests {
-    static func klarosEvent(_ type: String, _ data: [String: String], id: String = UUID().uuidString) -> String {
-        let event: [String: Any] = ["id": id, "type": type, "created_at": "2026-11-23T05:00:00Z", "data": data]
+    /// The gateway's clock now, and a year ahead: a window test that passes only near the day it was written fails
+    /// on the second (the window is counted from event stamps, which must follow the clock the gateway runs on).
+    static let clockOffsets: [TimeInterval] = [0, 365 * 86_400]
+
+    /// A Klaros event stamped `at` (by default now on the system clock), as Klaros sends it: ISO 8601, UTC.
+    static func klarosEvent(_ type: String, _ data: [String: String], id: String = UUID().uuidString, at: Date = Date()) -> String {
+        klarosEvent(type, data, id: id, createdAt: Timestamp.iso8601(at))
+    }
+
+    static func klarosEvent(_ type: String, _ data: [String: String], id: String? = UUID().uuidString, createdAt: Any) -> String {
+        var event: [String: Any] = ["type": type, "created_at": createdAt, "data": data]
+        if let id { event["id"] = id }
         return String(decoding: try! JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]), as: UTF8.self)
     }
 
@@ -75,9 +86,11 @@ import Testing
         }
     }
 
-    @Test func aTextFollowsTheLineTheCustomerWroteTo() async throws {
-        try await GatewayHarness.withRouter { client, host, _ in
-            let body = Self.klarosEvent("message.received", ["from": "919812345678", "text": "hello", "wa_message_id": "wamid.in2"])
+    @Test(arguments: clockOffsets)
+    func aTextFollowsTheLineTheCustomerWroteTo(clockOffset: TimeInterval) async throws {
+        let clock = WallClock.shifted(by: clockOffset)
+        try await GatewayHarness.withRouter(wallClock: clock) { client, host, _ in
+            let body = Self.klarosEvent("message.received", ["from": "919812345678", "text": "hello", "wa_message_id": "wamid.in2"], at: clock.now())
             #expect(try await Self.postKlaros(client, body, signature: Self.sign(body)) == .ok)
             let text = try await client.send(#"{"to":"+919812345678","text":"thanks for writing"}"#)
             #expect(text.json.entries.first?["account"] as? String == "klaros", "india's route lists kaleyra-in first, but the window is on klaros")
@@ -95,9 +108,11 @@ import Testing
         }
     }
 
-    @Test func enforcedWindowsRefuseTextWithoutACallButAllowTemplates() async throws {
+    @Test(arguments: clockOffsets)
+    func enforcedWindowsRefuseTextWithoutACallButAllowTemplates(clockOffset: TimeInterval) async throws {
         let policy = #"{"sessionWindow": "enforce", "backoff": {"baseMs": 1, "maxMs": 2}}"#
-        try await GatewayHarness.withRouter(policy: policy) { client, host, _ in
+        let clock = WallClock.shifted(by: clockOffset)
+        try await GatewayHarness.withRouter(policy: policy, wallClock: clock) { client, host, _ in
             let refused = try await client.send(#"{"to":"+919812345678","text":"hi"}"#)
             #expect(refused.status == .conflict)
             #expect(refused.json.errorCode == "needs_template")
@@ -105,7 +120,7 @@ import Testing
             #expect(await host.requests.all().isEmpty)
             #expect(try await client.send(#"{"to":"+919812345678","template":{"name":"order_update","language":"en_US"}}"#).status == .ok)
 
-            let body = Self.klarosEvent("message.received", ["from": "919812345678", "text": "ok", "wa_message_id": "wamid.in3"])
+            let body = Self.klarosEvent("message.received", ["from": "919812345678", "text": "ok", "wa_message_id": "wamid.in3"], at: clock.now())
             _ = try await Self.postKlaros(client, body, signature: Self.sign(body))
             let allowed = try await client.send(#"{"to":"+919812345678","text":"now you can"}"#)
             #expect(allowed.status == .ok)

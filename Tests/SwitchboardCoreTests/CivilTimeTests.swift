@@ -36,4 +36,18 @@ struct CivilTimeTests {
         #expect(mismatches.count == 0, "first: \(first ?? "")")
         #expect(CivilTime(Date(timeIntervalSince1970: 1_795_412_527.3049)).iso8601 == "2026-11-23T05:42:07.304Z")
     }
+
+    /// Each of these trapped (a Double-to-Int conversion, or a negative digit) when a callback carried it.
+    @Test(arguments: [1e16, -1e12, 1e308, -1e308, .infinity, -.infinity, .nan, 253_402_300_800])
+    func anyDateFormatsWithinYearsOneToNineThousandNineHundredNinetyNine(seconds: Double) {
+        let time = CivilTime(Date(timeIntervalSince1970: seconds))
+        #expect((1...9999).contains(time.year))
+        #expect(time.iso8601.count == 24)
+        #expect(time.sqliteText.count == 23)
+    }
+
+    @Test func theClampKeepsTheEndsOfTheRange() {
+        #expect(CivilTime(Date(timeIntervalSince1970: 1e16)).iso8601 == "9999-12-31T23:59:59.999Z")
+        #expect(CivilTime(Date(timeIntervalSince1970: -1e12)).iso8601 == "0001-01-01T00:00:00.000Z")
+    }
 }

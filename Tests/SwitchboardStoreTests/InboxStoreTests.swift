@@ -79,8 +79,10 @@ import Testing
         let thread = try await store.thread(customer: "919812345678", limit: 50)
         #expect(thread.map(\.direction) == ["out", "in"])
         #expect(thread.first?.status == "accepted")
-        let conversations = try await store.conversations(limit: 10)
+        let conversations = try await store.conversations(limit: 10, now: now.addingTimeInterval(3600))
         #expect(conversations.first?.customer == "919812345678")
+        #expect(conversations.first?.openWindows.map(\.account) == ["klaros"])
+        #expect(try await store.conversations(limit: 10, now: now.addingTimeInterval(2 * 86_400)).first?.openWindows.isEmpty == true)
         #expect(conversations.first?.lastDirection == "in")
     }
 

@@ -6,11 +6,12 @@ import SwitchboardStore
 /// GET /v1/conversations and GET /v1/conversations/{phone}/messages.
 struct ConversationsController<Store: GatewayStore>: Sendable {
     let store: Store
+    var wallClock: WallClock = .system
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get("conversations") { request, _ in
             let limit = try Self.limit(request)
-            let summaries = try await store.conversations(limit: limit)
+            let summaries = try await store.conversations(limit: limit, now: wallClock.now())
             return JSONResponse.data(.array(summaries.map { summary in
                 var window: [String: JSONValue] = ["open": .bool(!summary.openWindows.isEmpty)]
                 if let first = summary.openWindows.first {

@@ -9,6 +9,8 @@ import SwitchboardStore
 struct InboundController<Store: GatewayStore>: Sendable {
     let store: Store
     let table: RouteTable
+    var wallClock: WallClock = .system
+    var timestampWarnings = TimestampWarnings()
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         let inbound = router.group("inbound")
@@ -35,15 +37,22 @@ struct InboundController<Store: GatewayStore>: Sendable {
             throw APIError(.invalidRequest, "expected an event {id, type, created_at, data}")
         }
         let data = event["data"] as? [String: Any] ?? [:]
-        let eventId = event["id"] as? String
-        let at = (event["created_at"] as? String).flatMap(Self.parseDate) ?? Date()
+        let createdAt = Self.text(event["created_at"])
+        let at = await timestampWarnings.resolve(createdAt, account: account, receivedAt: wallClock.now(), logger: context.logger)
+        // Without an event id, a replay is recognised by what it is about.
+        let eventId = Self.text(event["id"]).flatMap { $0.isEmpty ? nil : $0 }
+        let waMessageId = Self.text(data["wa_message_id"])
+        func fallbackKey(_ customer: String) -> String {
+            "\(type):\(waMessageId ?? "-"):\(customer)" + (waMessageId == nil ? ":\(createdAt ?? "-")" : "")
+        }
         switch type {
         case "message.received":
             let customer = try Self.customer(data["from"])
             let stored = try await store.recordInbound(InboundMessage(
                 customer: customer, account: account.id, provider: "klaros", line: (data["to"] as? String) ?? account.from,
                 text: data["text"] as? String, type: (data["type"] as? String) ?? "text", name: data["name"] as? String,
-                mediaURL: data["media_url"] as? String, providerMessageId: data["wa_message_id"] as? String, at: at, eventKey: eventId))
+                mediaURL: data["media_url"] as? String, providerMessageId: waMessageId, at: at,
+                eventKey: eventId ?? fallbackKey(customer)))
             return Self.ok(stored ? "recorded" : "duplicate")
         case "message.status":
             guard let id = (data["wa_message_id"] ?? data["id"]) as? String, let word = data["status"] as? String else {
@@ -52,7 +61,8 @@ struct InboundController<Store: GatewayStore>: Sendable {
             return try await applyStatus(provider: "klaros", account: account, id: id, word: word, at: at, eventKey: eventId ?? "\(id):\(word)")
         case "message.optout":
             let customer = try Self.customer(data["from"])
-            let stored = try await store.recordOptOut(customer: customer, account: account.id, provider: "klaros", at: at, eventKey: eventId)
+            let stored = try await store.recordOptOut(
+                customer: customer, account: account.id, provider: "klaros", at: at, eventKey: eventId ?? fallbackKey(customer))
             return Self.ok(stored ? "recorded" : "duplicate")
         default:
             return Self.ok("ignored")
@@ -66,7 +76,7 @@ struct InboundController<Store: GatewayStore>: Sendable {
         guard let id = fields["id"], !id.isEmpty, let word = fields["status"], !word.isEmpty else {
             throw APIError(.invalidRequest, "id and status are required")
         }
-        return try await applyStatus(provider: "kaleyra", account: account, id: id, word: word, at: Date(), eventKey: "\(id):\(word.lowercased())")
+        return try await applyStatus(provider: "kaleyra", account: account, id: id, word: word, at: wallClock.now(), eventKey: "\(id):\(word.lowercased())")
     }
 
     private func kaleyraReceive(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -74,7 +84,7 @@ struct InboundController<Store: GatewayStore>: Sendable {
         let fields = try await Self.fields(request)
         try Self.checkToken(fields["token"], account: account)
         let customer = try Self.customer(fields["from"])
-        let at = fields["created_at"].flatMap(TimeInterval.init).map(Date.init(timeIntervalSince1970:)) ?? Date()
+        let at = await timestampWarnings.resolve(fields["created_at"], account: account, receivedAt: wallClock.now(), logger: context.logger)
         let stored = try await store.recordInbound(InboundMessage(
             customer: customer, account: account.id, provider: "kaleyra", line: account.from, text: fields["body"],
             type: fields["type"] ?? "text", name: fields["name"], mediaURL: fields["media_url"].flatMap { $0.isEmpty ? nil : $0 },
@@ -128,9 +138,13 @@ struct InboundController<Store: GatewayStore>: Sendable {
         do { return try PhoneNumber(raw).digits } catch { throw APIError(.invalidRecipient, error.description) }
     }
 
-    static func parseDate(_ text: String) -> Date? {
-        if let seconds = TimeInterval(text) { return Date(timeIntervalSince1970: seconds) }
-        return (try? Date(text, strategy: .iso8601)) ?? ISO8601DateFormatter().date(from: text)
+    /// A JSON member as text: strings as they are, numbers in their shortest form.
+    static func text(_ value: Any?) -> String? {
+        switch value {
+        case let text as String: text
+        case let number as NSNumber: "\(number.doubleValue)"
+        default: nil
+        }
     }
 
     static func ok(_ result: String, messageId: String? = nil, status: String? = nil) -> Response {

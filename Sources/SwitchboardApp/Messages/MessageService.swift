@@ -12,6 +12,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
     let dispatcher: Dispatcher
     let metrics: GatewayMetrics
     var doorbell: QueueDoorbell?
+    var wallClock: WallClock = .system
     static var idempotencyTTL: TimeInterval { 24 * 3600 }
 
     struct Answer: Sendable {
@@ -28,7 +29,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
             throw APIError(.invalidRequest, "$.route: no route named \"\(route)\"", details: ["path": "$.route"])
         }
         let started = ContinuousClock.now
-        let createdAt = Date()
+        let createdAt = wallClock.now()
         let ids = request.recipients.map { _ in RecordID.make("msg_", at: createdAt) }
 
         if let key = idempotencyKey {
@@ -73,7 +74,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
             onAttempts: { [store, metrics] ended in
                 for (_, attempt) in ended { metrics.attempt(attempt) }
                 do {
-                    try await store.record(ended.map { NewAttempt(messageId: ids[sendable[$0.index]], attempt: $0.attempt, at: Date()) })
+                    try await store.record(ended.map { NewAttempt(messageId: ids[sendable[$0.index]], attempt: $0.attempt, at: wallClock.now()) })
                 } catch {
                     logger.error("could not record attempts", metadata: ["error.type": "\(type(of: error))"])
                 }
@@ -85,10 +86,10 @@ struct MessageService<Store: GatewayStore>: Sendable {
         for (position, result) in zip(sendable, dispatched) {
             results[position] = (Settlement(result, id: ids[position]), result.attempts)
             for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
-            lastRound += result.unreportedAttempts.map { NewAttempt(messageId: ids[position], attempt: $0, at: Date()) }
+            lastRound += result.unreportedAttempts.map { NewAttempt(messageId: ids[position], attempt: $0, at: wallClock.now()) }
         }
 
-        let settledAt = Date()
+        let settledAt = wallClock.now()
         let settlements = results.map(\.settlement)
         let entries: [JSONValue] = results.enumerated().map { index, result in
             result.settlement.view(to: request.recipients[index], attempts: result.attempts, createdAt: createdAt)

@@ -13,8 +13,11 @@ public struct CivilTime: Sendable, Hashable {
 
     /// - Parameter rounding: how sub-millisecond time goes: ISO 8601 format styles truncate (`.down`);
     ///   GRDB's stored dates round to the nearest millisecond.
+    /// Dates outside years 1–9999, and non-finite ones, are clamped to that range so that any `Date` formats
+    /// without trapping; the inbound paths refuse such times before they get here.
     public init(_ date: Date, rounding: FloatingPointRoundingRule = .down) {
-        let totalMs = Int((date.timeIntervalSince1970 * 1000).rounded(rounding))
+        let raw = (date.timeIntervalSince1970 * 1000).rounded(rounding)
+        let totalMs = raw.isNaN ? 0 : Int(min(max(raw, Self.firstMs), Self.lastMs))
         let (days, msOfDay) = Self.floorDivide(totalMs, 86_400_000)
         millisecond = msOfDay % 1000
         second = (msOfDay / 1000) % 60
@@ -49,6 +52,10 @@ public struct CivilTime: Sendable, Hashable {
         if zulu { bytes.append(UInt8(ascii: "Z")) }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z, in milliseconds since 1970.
+    static let firstMs: Double = -62_135_596_800_000
+    static let lastMs: Double = 253_402_300_799_999
 
     private static func floorDivide(_ a: Int, _ b: Int) -> (Int, Int) {
         let quotient = a >= 0 ? a / b : -((-a + b - 1) / b)
