@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
@@ -84,9 +85,13 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         configuration: configuration, store: store,
         dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: client, logger: logger),
         metrics: GatewayMetrics())
+    let server = configuration.server
     var app = Application(
         router: buildRouter(dependencies),
-        configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "switchboard"),
+        server: .guardedHTTP1(headerTimeout: .milliseconds(server.headerTimeoutMs), idleTimeout: .milliseconds(server.idleTimeoutMs)),
+        configuration: .init(
+            address: .hostname(server.host, port: server.port), serverName: "switchboard",
+            availableConnectionsDelegate: MaximumAvailableConnections(server.effectiveMaxConnections, logger: logger)),
         logger: logger)
     // Added first so it shuts down last, after everything that sends through it.
     app.addServices(HTTPClientService(client: client))

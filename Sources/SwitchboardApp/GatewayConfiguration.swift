@@ -51,6 +51,7 @@ public struct GatewayConfiguration: Sendable {
         if let url = server.publicURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             problems.append(ConfigProblem(file: file, path: "$.server.publicURL", message: "must be an http(s) URL"))
         }
+        for (path, message) in server.problems() { problems.append(ConfigProblem(file: file, path: path, message: message)) }
         let keys = sections.apiKeys ?? []
         for (index, key) in keys.enumerated() where key.count < 8 {
             problems.append(ConfigProblem(file: file, path: "$.apiKeys[\(index)]", message: "must be at least 8 characters"))

@@ -1,9 +1,25 @@
-/// gateway.json `server`: where the gateway listens and how providers reach it.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// gateway.json `server`: where the gateway listens, how providers reach it, and how long a connection may be held.
 public struct ServerSettings: Sendable, Codable, Hashable {
     public var host: String = "127.0.0.1"
     public var port: Int = 8080
     /// The gateway's address as providers see it, for status callbacks. Defaults to http://host:port.
     public var publicURL: String?
+    /// How long a request head may take to arrive once its first byte has.
+    public var headerTimeoutMs: Int = ServerSettings.defaultHeaderTimeoutMs
+    /// How long a keep-alive connection may sit between requests.
+    public var idleTimeoutMs: Int = ServerSettings.defaultIdleTimeoutMs
+    /// Open connections past which the gateway stops accepting (new ones wait in the listen backlog), so that file
+    /// descriptors stay for the store, the providers and `/healthz`. Nil: `defaultMaxConnections`.
+    public var maxConnections: Int?
+
+    public static let defaultHeaderTimeoutMs = 10_000
+    public static let defaultIdleTimeoutMs = 75_000
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil) {
         self.host = host
@@ -16,6 +32,33 @@ public struct ServerSettings: Sendable, Codable, Hashable {
         host = try container.decodeIfPresent(String.self, forKey: .host) ?? "127.0.0.1"
         port = try container.decodeIfPresent(Int.self, forKey: .port) ?? 8080
         publicURL = try container.decodeIfPresent(String.self, forKey: .publicURL)
+        headerTimeoutMs = try container.decodeIfPresent(Int.self, forKey: .headerTimeoutMs) ?? Self.defaultHeaderTimeoutMs
+        idleTimeoutMs = try container.decodeIfPresent(Int.self, forKey: .idleTimeoutMs) ?? Self.defaultIdleTimeoutMs
+        maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections)
+    }
+
+    /// `maxConnections`, or 4096 capped at half the process's open-file limit.
+    public var effectiveMaxConnections: Int { maxConnections ?? Self.defaultMaxConnections }
+
+    public static var defaultMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < 1 << 40 else { return 4096 }
+        return max(16, min(4096, Int(limit.rlim_cur / 2)))
+    }
+
+    /// Problems with the connection limits, as JSON paths and messages.
+    func problems() -> [(path: String, message: String)] {
+        var problems: [(String, String)] = []
+        if !(100...600_000).contains(headerTimeoutMs) {
+            problems.append(("$.server.headerTimeoutMs", "must be 100 to 600000 milliseconds"))
+        }
+        if !(100...3_600_000).contains(idleTimeoutMs) {
+            problems.append(("$.server.idleTimeoutMs", "must be 100 to 3600000 milliseconds"))
+        }
+        if let maxConnections, !(1...1_000_000).contains(maxConnections) {
+            problems.append(("$.server.maxConnections", "must be 1 to 1000000"))
+        }
+        return problems
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardApp
 import SwitchboardCore
+import SwitchboardProviders
 import Testing
 
 /// The repo's gateway.json is the offline default: it must load with no environment at all.
@@ -28,5 +29,22 @@ import Testing
         let account = try #require(loaded.table.account("kaleyra-in"))
         #expect(account.baseURL == "https://api.in.kaleyra.io")
         #expect(account.apiKey.value == "live-key")
+    }
+
+    @Test func connectionLimitsHaveDefaultsAndAreValidatedWithPaths() throws {
+        let loaded = try GatewayConfiguration.load(path: Self.repoRoot + "/gateway.json", environment: [:])
+        #expect(loaded.server.headerTimeoutMs == 10_000)
+        #expect(loaded.server.idleTimeoutMs == 75_000)
+        #expect(loaded.server.effectiveMaxConnections == 4096)
+        let text = try String(contentsOfFile: Self.repoRoot + "/gateway.json", encoding: .utf8)
+            .replacingOccurrences(of: #""headerTimeoutMs": 10000"#, with: #""headerTimeoutMs": 0"#)
+            .replacingOccurrences(of: #""maxConnections": 4096"#, with: #""maxConnections": -1"#)
+        let catalogs = try CatalogLoader.load(directory: Self.repoRoot + "/providers")
+        #expect {
+            try GatewayConfiguration.parse(Data(text.utf8), file: "gateway.json", catalogs: catalogs, environment: [:])
+        } throws: { error in
+            let paths = (error as? ConfigLoadError)?.problems.map(\.path) ?? []
+            return paths == ["$.server.headerTimeoutMs", "$.server.maxConnections"]
+        }
     }
 }
