@@ -20,6 +20,9 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
     public var doorbell: QueueDoorbell
     /// The calendar time messages are stamped with and windows are counted from.
     public var wallClock: WallClock
+    /// Whether the store takes writes (for `/healthz`), and the outcomes it refused, kept for when it does again.
+    var storeHealth = StoreHealth()
+    var pendingOutcomes = PendingOutcomes()
 
     public init(
         configuration: GatewayConfiguration, store: Store, dispatcher: Dispatcher, metrics: GatewayMetrics,
@@ -44,7 +47,8 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
         return Dispatcher(
             table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock(),
             pacer: Pacer(limits: .init(ratePerSecond: rates)),
-            callbackURL: { account in kaleyraCallbackURL(publicURL: publicURL, account: account) })
+            callbackURL: { account in kaleyraCallbackURL(publicURL: publicURL, account: account) },
+            permits: ConnectionPermits(limit: HTTPClient.Configuration.providerCalls.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit))
     }
 
     /// Kaleyra reports each message's status to the URL given on the send; it carries the account's token, as Kaleyra signs nothing.
@@ -64,7 +68,7 @@ public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies
     let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(keys: dependencies.configuration.apiKeys))
     let service = MessageService(
         store: dependencies.store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, doorbell: dependencies.doorbell,
-        wallClock: dependencies.wallClock)
+        wallClock: dependencies.wallClock, storeHealth: dependencies.storeHealth, pendingOutcomes: dependencies.pendingOutcomes)
     MessagesController(service: service).addRoutes(to: v1)
     AccountsController(dispatcher: dependencies.dispatcher).addRoutes(to: v1)
     ConversationsController(store: dependencies.store, wallClock: dependencies.wallClock).addRoutes(to: v1)
@@ -110,10 +114,19 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         addressGuard: WebhookAddressGuard(allowPrivateNetworks: configuration.webhooks.allowPrivateNetworks),
         pinnedClients: PinnedClients(configuration: clientConfiguration),
         metrics: dependencies.metrics))
-    app.addServices(QueueWorker(store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger, doorbell: dependencies.doorbell))
+    app.addServices(OutcomeRetryService(store: store, pending: dependencies.pendingOutcomes, health: dependencies.storeHealth, logger: logger))
+    app.addServices(QueueWorker(
+        store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger, doorbell: dependencies.doorbell,
+        pendingOutcomes: dependencies.pendingOutcomes, storeHealth: dependencies.storeHealth))
     app.beforeServerStarts {
         let recovered = try await store.recoverInterrupted(now: Date())
-        if recovered > 0 { logger.warning("messages interrupted by a previous stop are now unknown", metadata: ["count": "\(recovered)"]) }
+        if recovered.unknown > 0 {
+            logger.warning("messages interrupted by a previous stop are now unknown", metadata: ["count": "\(recovered.unknown)"])
+        }
+        if recovered.interrupted > 0 {
+            logger.warning("messages a previous stop cut off before any provider call failed as interrupted; their keys are free",
+                           metadata: ["count": "\(recovered.interrupted)"])
+        }
     }
     return app
 }

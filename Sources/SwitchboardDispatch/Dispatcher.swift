@@ -64,11 +64,13 @@ public struct Dispatcher: Sendable {
     public let pacer: Pacer?
     /// The status callback URL for an account, when the provider takes one per request.
     public let callbackURL: @Sendable (Account) -> String?
+    /// Provider requests in flight per host; nil lets every request through at once.
+    public let permits: ConnectionPermits?
     private let seeds: @Sendable () -> UInt64
 
     public init(
         table: RouteTable, providers: [String: any Provider], health: HealthBoard, clock: any GatewayClock, pacer: Pacer? = nil,
-        callbackURL: @escaping @Sendable (Account) -> String? = { _ in nil },
+        callbackURL: @escaping @Sendable (Account) -> String? = { _ in nil }, permits: ConnectionPermits? = nil,
         seeds: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }
     ) {
         self.table = table
@@ -77,6 +79,7 @@ public struct Dispatcher: Sendable {
         self.clock = clock
         self.pacer = pacer
         self.callbackURL = callbackURL
+        self.permits = permits
         self.seeds = seeds
     }
 
@@ -212,12 +215,17 @@ public struct Dispatcher: Sendable {
                 try? await clock.sleep(until: at)
             }
         }
+        // A connection's worth of room first, so that what `willSend` marks goes out without waiting for one.
+        let host = ConnectionPermits.host(of: account.baseURL)
+        await permits?.acquire(host)
         // Before the account is taken, so a refusal leaves no half-open probe or retry counted.
         guard await willSend(batch.indices) else {
+            await permits?.release(host)
             await pacer?.release(account: account.id, count: batch.indices.count)
             return batch.indices.map { ($0, .skipped(account, .notRecorded)) }
         }
         guard await health.acquire(account.id, now: clock.now(), isRetry: batch.isRetry) else {
+            await permits?.release(host)
             await pacer?.release(account: account.id, count: batch.indices.count)
             return batch.indices.map { ($0, .skipped(account, .probeInFlight)) }
         }
@@ -227,6 +235,7 @@ public struct Dispatcher: Sendable {
             callbackURL: callbackURL(account))
         let started = clock.now()
         let answers = await provider.send(send, account: account, timeout: .milliseconds(batch.timeoutMs))
+        await permits?.release(host)
         let ended = clock.now()
         // One provider request is one health event for the account, whatever the batch size.
         let representative = answers.first { $0.failure == nil }?.outcome ?? answers.first?.outcome

@@ -16,8 +16,12 @@ public protocol MessageStore: Sendable {
 
     func message(id: String) async throws -> StoredMessage?
     func messages(_ query: MessageQuery) async throws -> [StoredMessage]
-    /// Messages left mid-send by a crash become `unknown`: they may have gone out. Returns how many.
-    func recoverInterrupted(now: Date) async throws -> Int
+    /// Settles messages left mid-send by a stop: those whose dispatch had started become `unknown` (they may have gone
+    /// out); synchronous ones that provably never reached a provider fail as `interrupted`, and their Idempotency-Key is
+    /// released so the app's retry sends them; queued ones go back to the queue.
+    func recoverInterrupted(now: Date) async throws -> Recovery
+    /// A small write that changes nothing, to learn whether the store takes writes again.
+    func probeWrite() async throws
     /// Forgets completed idempotency keys that expired before `now`.
     func purgeIdempotency(now: Date) async throws -> Int
 }
@@ -47,6 +51,18 @@ public struct NewMessage: Sendable, Hashable {
         self.ref1 = ref1
         self.ref2 = ref2
         self.createdAt = createdAt
+    }
+}
+
+/// What `recoverInterrupted` did.
+public struct Recovery: Sendable, Hashable {
+    public var unknown: Int
+    public var interrupted: Int
+    public var requeued: Int
+    public init(unknown: Int = 0, interrupted: Int = 0, requeued: Int = 0) {
+        self.unknown = unknown
+        self.interrupted = interrupted
+        self.requeued = requeued
     }
 }
 

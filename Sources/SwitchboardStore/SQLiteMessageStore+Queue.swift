@@ -47,7 +47,8 @@ extension SQLiteMessageStore: QueueStore {
 
     public func markDispatchStarted(_ ids: [String], at: Date) async throws {
         guard !ids.isEmpty else { return }
-        try await database.writer.write { db in
+        // Group commit: synchronous sends mark theirs here too, one write before every provider call.
+        try await coalescer.write { db in
             try db.execute(sql: "UPDATE message SET dispatchStartedAt = ? WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
                            arguments: StatementArguments([at] + ids.map { $0 as (any DatabaseValueConvertible) }))
         }

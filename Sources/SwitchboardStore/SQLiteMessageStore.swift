@@ -90,12 +90,25 @@ public struct SQLiteMessageStore: MessageStore {
         }
     }
 
-    public func recoverInterrupted(now: Date) async throws -> Int {
+    public func recoverInterrupted(now: Date) async throws -> Recovery {
         try await database.writer.write { db in
+            var recovery = Recovery()
             // Queued messages never handed to a provider go back to the queue: nothing can have been sent.
             try db.execute(sql: """
                 UPDATE message SET status = 'queued', updatedAt = ? WHERE status = 'sending' AND expiresAt IS NOT NULL AND dispatchStartedAt IS NULL
                 """, arguments: [now])
+            recovery.requeued = db.changesCount
+            // Synchronous messages marked before no provider call: they never left, so they fail and may be sent again.
+            let interrupted = try String.fetchAll(db, sql: """
+                UPDATE message SET status = 'failed', errorCode = 'interrupted',
+                errorMessage = 'the gateway stopped before this message reached a provider; it was not sent', updatedAt = ?
+                WHERE status = 'sending' AND expiresAt IS NULL AND dispatchStartedAt IS NULL RETURNING id
+                """, arguments: [now])
+            for id in interrupted {
+                try StatusEventRecord(messageId: id, status: MessageStatus.failed.rawValue, source: "recovery", at: now).insert(db)
+            }
+            recovery.interrupted = interrupted.count
+            try Self.releaseKeys(db, ofMessages: Set(interrupted))
             let stuck = try MessageRecord.filter(MessageRecord.Columns.status == MessageStatus.sending.rawValue).fetchAll(db)
             for var record in stuck {
                 record.status = MessageStatus.unknown.rawValue
@@ -105,7 +118,26 @@ public struct SQLiteMessageStore: MessageStore {
                 try record.update(db)
                 try StatusEventRecord(messageId: record.id, status: MessageStatus.unknown.rawValue, source: "recovery", at: now).insert(db)
             }
-            return stuck.count
+            recovery.unknown = stuck.count
+            return recovery
+        }
+    }
+
+    /// Deletes the keys in progress whose every message is in `ids`: their requests sent nothing.
+    private static func releaseKeys(_ db: Database, ofMessages ids: Set<String>) throws {
+        guard !ids.isEmpty else { return }
+        let open = try IdempotencyRecord.filter(Column("state") == "in_progress").fetchAll(db)
+        for key in open {
+            guard let messages = try? JSONDecoder().decode([String].self, from: Data(key.messageIds.utf8)),
+                  !messages.isEmpty, messages.allSatisfy(ids.contains) else { continue }
+            try key.delete(db)
+        }
+    }
+
+    public func probeWrite() async throws {
+        try await database.writer.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO inboundEvent (key, receivedAt) VALUES ('store-probe', '2000-01-01 00:00:00.000')")
+            try db.execute(sql: "DELETE FROM inboundEvent WHERE key = 'store-probe'")
         }
     }
 

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import SwitchboardApp
+@testable import SwitchboardApp
 import SwitchboardCore
 import SwitchboardProviders
 import SwitchboardSimulators
@@ -58,15 +58,18 @@ enum GatewayHarness {
     static func withRouter(
         policy: String = fastPolicy, klarosWindowsOpen: Bool = true, store: SQLiteMessageStore? = nil, allowPrivateWebhooks: Bool = true,
         doorbell: QueueDoorbell = QueueDoorbell(), wallClock: WallClock = .system,
+        storeHealth: StoreHealth = StoreHealth(), pendingOutcomes: PendingOutcomes = PendingOutcomes(),
         _ body: @escaping @Sendable (any TestClientProtocol, SimulatorHost, SQLiteMessageStore) async throws -> Void
     ) async throws {
         try await simulators(klarosWindowsOpen: klarosWindowsOpen).withRunning { host in
             let configuration = try await configuration(host, policy: policy, allowPrivateWebhooks: allowPrivateWebhooks)
             let store = try store ?? SQLiteMessageStore(database: .inMemory())
-            let dependencies = GatewayDependencies(
+            var dependencies = GatewayDependencies(
                 configuration: configuration, store: store,
                 dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: client, logger: Logger(label: "test")),
                 metrics: GatewayMetrics(), doorbell: doorbell, wallClock: wallClock)
+            dependencies.storeHealth = storeHealth
+            dependencies.pendingOutcomes = pendingOutcomes
             let app = Application(router: buildRouter(dependencies))
             try await app.test(.router) { client in try await body(client, host, store) }
         }

@@ -37,13 +37,18 @@ import Testing
     @Test func aCrashRequeuesWhatNeverReachedAProviderAndHoldsWhatMightHave() async throws {
         let store = SQLiteMessageStore(database: try .inMemory())
         try await store.enqueue([queued("never-sent"), queued("in-flight")])
-        try await store.insert([NewMessage(id: "sync", recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])
+        for id in ["sync", "sync-unsent"] {
+            try await store.insert([NewMessage(id: id, recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])
+        }
         _ = try await store.claimDue(now: now, limit: 10)
-        try await store.markDispatchStarted(["in-flight"], at: now)
-        #expect(try await store.recoverInterrupted(now: now) == 2)
+        try await store.markDispatchStarted(["in-flight", "sync"], at: now)
+        #expect(try await store.recoverInterrupted(now: now) == Recovery(unknown: 2, interrupted: 1, requeued: 1))
         #expect(try await store.message(id: "never-sent")?.status == .queued)
         #expect(try await store.message(id: "in-flight")?.status == .unknown)
         #expect(try await store.message(id: "sync")?.status == .unknown)
+        let unsent = try await store.message(id: "sync-unsent")
+        #expect(unsent?.status == .failed)
+        #expect(unsent?.errorCode == "interrupted")
         #expect(try await store.messages(MessageQuery(status: .unknown, limit: 10)).map(\.id).sorted() == ["in-flight", "sync"])
     }
 }

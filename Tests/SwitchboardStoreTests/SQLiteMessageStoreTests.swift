@@ -62,14 +62,38 @@ import Testing
             let first = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-1")
             #expect(try await first.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m1"], now: now) == .claimed)
             try await first.insert([message("m1")])
+            try await first.markDispatchStarted(["m1"], at: now)
         }
         let second = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-2")
-        #expect(try await second.recoverInterrupted(now: now) == 1)
+        #expect(try await second.recoverInterrupted(now: now) == Recovery(unknown: 1))
         let stored = try #require(try await second.message(id: "m1"))
         #expect(stored.status == .unknown)
         #expect(stored.history.map(\.status) == ["sending", "unknown"])
         #expect(try await second.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m9"], now: now) == .interrupted(messageIds: ["m1"]))
         #expect(try await second.messages(MessageQuery(status: .unknown, limit: 10)).map(\.id) == ["m1"])
+    }
+
+    /// Cut off before its provider call (waiting for a connection, say): it never left, so it fails as `interrupted`
+    /// and its key is free for the app's retry; a key with one message that may have left stays interrupted.
+    @Test func aCrashBeforeAnyProviderCallFailsTheMessageAndReleasesItsKey() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)/gateway.sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        do {
+            let first = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-1")
+            #expect(try await first.beginIdempotent(key: "unsent", requestHash: "h", messageIds: ["m1"], now: now) == .claimed)
+            try await first.insert([message("m1")])
+            #expect(try await first.beginIdempotent(key: "mixed", requestHash: "h", messageIds: ["m2", "m3"], now: now) == .claimed)
+            try await first.insert([message("m2"), message("m3")])
+            try await first.markDispatchStarted(["m3"], at: now)
+        }
+        let second = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-2")
+        #expect(try await second.recoverInterrupted(now: now) == Recovery(unknown: 1, interrupted: 2))
+        let unsent = try #require(try await second.message(id: "m1"))
+        #expect(unsent.status == .failed)
+        #expect(unsent.errorCode == "interrupted")
+        #expect(unsent.history.map(\.status) == ["sending", "failed"])
+        #expect(try await second.beginIdempotent(key: "unsent", requestHash: "h", messageIds: ["m9"], now: now) == .claimed)
+        #expect(try await second.beginIdempotent(key: "mixed", requestHash: "h", messageIds: ["m8"], now: now) == .interrupted(messageIds: ["m2", "m3"]))
     }
 
     @Test func checkpointsReportWhetherTheWALChangedAndKeepEveryRow() async throws {

@@ -18,6 +18,8 @@ public struct APIError: HTTPResponseError, Sendable {
         case payloadTooLarge = "payload_too_large"
         case idempotencyKeyReused = "idempotency_key_reused"
         case idempotencyInProgress = "idempotency_in_progress"
+        case storeUnavailable = "store_unavailable"
+        case unsupportedMediaType = "unsupported_media_type"
         case internalError = "internal_error"
 
         public var status: HTTPResponse.Status {
@@ -26,7 +28,8 @@ public struct APIError: HTTPResponseError, Sendable {
             case .invalidContent, .idempotencyKeyReused: .unprocessableContent
             case .needsTemplate, .optedOut, .idempotencyInProgress: .conflict
             case .providerError: .badGateway
-            case .noRouteAvailable: .serviceUnavailable
+            case .noRouteAvailable, .storeUnavailable: .serviceUnavailable
+            case .unsupportedMediaType: .unsupportedMediaType
             case .statusUnknown: .gatewayTimeout
             case .unauthorized: .unauthorized
             case .notFound: .notFound
@@ -36,6 +39,9 @@ public struct APIError: HTTPResponseError, Sendable {
             }
         }
     }
+
+    /// What a 503 `store_unavailable` asks the app to wait before trying again.
+    public static let storeRetryAfterSeconds = 2
 
     public var code: Code
     public var message: String
@@ -60,6 +66,7 @@ public struct APIError: HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         if code == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if code == .storeUnavailable { headers[.retryAfter] = "\(Self.storeRetryAfterSeconds)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.encoded())))
     }
 }

@@ -7,7 +7,13 @@ struct SystemController<Store: GatewayStore>: Sendable {
     let dependencies: GatewayDependencies<Store>
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("healthz") { _, _ in JSONResponse.make(.ok, .object(["status": "ok"])) }
+        router.get("healthz") { _, _ in
+            // 503 while the store refuses writes (disk full, I/O error): a load balancer sends traffic elsewhere.
+            guard dependencies.storeHealth.isWritable else {
+                return JSONResponse.make(.serviceUnavailable, .object(["status": "store_unavailable"]))
+            }
+            return JSONResponse.make(.ok, .object(["status": "ok"]))
+        }
         router.get("metrics") { _, _ in
             let dispatcher = dependencies.dispatcher
             dependencies.metrics.circuits(await dispatcher.health.snapshot(), accounts: dispatcher.table.accounts, now: dispatcher.clock.now())

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import SwitchboardCore
 import SwitchboardDispatch
 import SwitchboardStore
@@ -13,6 +14,8 @@ struct MessageService<Store: GatewayStore>: Sendable {
     let metrics: GatewayMetrics
     var doorbell: QueueDoorbell?
     var wallClock: WallClock = .system
+    var storeHealth = StoreHealth()
+    var pendingOutcomes = PendingOutcomes()
     static var idempotencyTTL: TimeInterval { 24 * 3600 }
 
     struct Answer: Sendable {
@@ -33,7 +36,13 @@ struct MessageService<Store: GatewayStore>: Sendable {
         let ids = request.recipients.map { _ in RecordID.make("msg_", at: createdAt) }
 
         if let key = idempotencyKey {
-            switch try await store.beginIdempotent(key: key, requestHash: request.fingerprint, messageIds: ids, now: createdAt) {
+            let begun: IdempotencyBegin
+            do {
+                begun = try await store.beginIdempotent(key: key, requestHash: request.fingerprint, messageIds: ids, now: createdAt)
+            } catch {
+                throw storeUnavailable(error)
+            }
+            switch begun {
             case .claimed: break
             case .completed(let status, let body):
                 let replay = JSONValue.parse(body) ?? .null
@@ -59,18 +68,33 @@ struct MessageService<Store: GatewayStore>: Sendable {
         let states: [String: CustomerState]
         do {
             states = try await store.insert(newMessages, readingStatesOf: request.recipients.map(\.digits))
+            storeHealth.writeSucceeded()
         } catch {
             if let idempotencyKey { try? await store.releaseIdempotency(key: idempotencyKey) }
-            throw error
+            throw storeUnavailable(error)
         }
 
         let (blocked, windows) = ConversationGate(planner: dispatcher.planner)
             .check(request.recipients, ids: ids, body: request.body, from: request.from, route: request.route, now: createdAt, states: states)
         let sendable = request.recipients.indices.filter { blocked[$0] == nil }
+        let calls = ProviderCallMarks()
         let dispatched = sendable.isEmpty ? [] : await dispatcher.send(
             Dispatcher.Request(
                 recipients: sendable.map { request.recipients[$0] }, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
                 from: request.from, route: request.route, openWindows: windows),
+            // Marked before the provider call, in the same group commit as other sends' marks: at the next start an
+            // unmarked message provably never left, and fails as `interrupted` instead of being held `unknown`.
+            willSend: { [store, storeHealth, wallClock] indices in
+                do {
+                    try await store.markDispatchStarted(indices.map { ids[sendable[$0]] }, at: wallClock.now())
+                    calls.noteCall()
+                    return true
+                } catch {
+                    storeHealth.writeFailed(error)
+                    logger.error("could not mark messages as being sent; not sending them", metadata: ["error.type": "\(type(of: error))"])
+                    return false
+                }
+            },
             onAttempts: { [store, metrics] ended in
                 for (_, attempt) in ended { metrics.attempt(attempt) }
                 do {
@@ -107,11 +131,35 @@ struct MessageService<Store: GatewayStore>: Sendable {
         let completion = idempotencyKey.map {
             IdempotencyCompletion(key: $0, responseStatus: Int(answer.status.code), responseBody: Data(answer.body.encoded()), expiresAt: settledAt.addingTimeInterval(Self.idempotencyTTL))
         }
-        try await store.complete(settlements.map { $0.completion(at: settledAt) }, attempts: lastRound, idempotency: completion)
+        let completions = settlements.map { $0.completion(at: settledAt) }
+        do {
+            try await store.complete(completions, attempts: lastRound, idempotency: completion)
+        } catch {
+            // The outcome is kept and written once the store takes writes again; the key stays in progress meanwhile.
+            await pendingOutcomes.add(.init(completions: completions, attempts: lastRound, idempotency: completion))
+            guard calls.anyCall else { throw storeUnavailable(error) }
+            storeHealth.writeFailed(error)
+            throw APIError(
+                .statusUnknown, "a provider was called but the outcome could not be stored; it will be recorded when the store writes again",
+                details: ["messageIds": .array(ids.map(JSONValue.string))])
+        }
         let elapsed = ContinuousClock.now - started
         for settlement in settlements { metrics.message(status: settlement.status.rawValue, errorCode: settlement.errorCode, duration: elapsed) }
         return answer
     }
+
+    /// A write refused before any provider call: 503, and nothing was sent.
+    func storeUnavailable(_ error: any Error) -> APIError {
+        storeHealth.writeFailed(error)
+        return APIError(.storeUnavailable, "the message store cannot take writes; nothing was sent, try again later")
+    }
+}
+
+/// Whether any provider request of a send was let through (after its messages were marked).
+final class ProviderCallMarks: Sendable {
+    private let called = NIOLockedValueBox(false)
+    func noteCall() { called.withLockedValue { $0 = true } }
+    var anyCall: Bool { called.withLockedValue { $0 } }
 }
 
 extension MessageService {
@@ -120,9 +168,10 @@ extension MessageService {
         let expiresAt = createdAt.addingTimeInterval(TimeInterval(request.validityMs) / 1000)
         do {
             try await store.enqueue(messages.map { QueuedMessage(message: $0, from: request.from, route: request.route, expiresAt: expiresAt) })
+            storeHealth.writeSucceeded()
         } catch {
             if let idempotencyKey { try? await store.releaseIdempotency(key: idempotencyKey) }
-            throw error
+            throw storeUnavailable(error)
         }
         await doorbell?.ring()
         let entries: [JSONValue] = messages.map { message in
@@ -133,8 +182,15 @@ extension MessageService {
         }
         let answer = Answer(status: .accepted, body: .object(["data": .array(entries)]))
         if let idempotencyKey {
-            try await store.complete([], idempotency: IdempotencyCompletion(
-                key: idempotencyKey, responseStatus: 202, responseBody: Data(answer.body.encoded()), expiresAt: createdAt.addingTimeInterval(Self.idempotencyTTL)))
+            let completion = IdempotencyCompletion(
+                key: idempotencyKey, responseStatus: 202, responseBody: Data(answer.body.encoded()), expiresAt: createdAt.addingTimeInterval(Self.idempotencyTTL))
+            do {
+                try await store.complete([], idempotency: completion)
+            } catch {
+                // The messages are stored and will be sent: the answer stands, and the key is completed later.
+                storeHealth.writeFailed(error)
+                await pendingOutcomes.add(.init(completions: [], attempts: [], idempotency: completion))
+            }
         }
         return answer
     }

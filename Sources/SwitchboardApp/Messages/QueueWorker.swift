@@ -28,6 +28,9 @@ struct QueueWorker<Store: GatewayStore>: Service {
     /// Whether the gateway is shutting down: sends still waiting for their line's rate then go back to the queue.
     var drain = DrainSignal { Task.isShuttingDownGracefully }
     var doorbell = QueueDoorbell()
+    /// Outcomes the store refused, written once it takes writes again.
+    var pendingOutcomes = PendingOutcomes()
+    var storeHealth = StoreHealth()
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -170,12 +173,15 @@ struct QueueWorker<Store: GatewayStore>: Service {
 
     private func settle(_ settlements: [Settlement], attempts: [NewAttempt] = [], now: Date) async {
         guard !settlements.isEmpty else { return }
+        let completions = settlements.map { $0.completion(at: now) }
         do {
-            try await store.complete(settlements.map { $0.completion(at: now) }, attempts: attempts, idempotency: nil)
-            for settlement in settlements { metrics.settled(status: settlement.status.rawValue, errorCode: settlement.errorCode) }
+            try await store.complete(completions, attempts: attempts, idempotency: nil)
         } catch {
-            logger.error("could not settle queued messages", metadata: ["error.type": "\(type(of: error))"])
+            // Kept, and written when the store takes writes again; the messages stay `sending` meanwhile.
+            storeHealth.writeFailed(error)
+            await pendingOutcomes.add(.init(completions: completions, attempts: attempts, idempotency: nil))
         }
+        for settlement in settlements { metrics.settled(status: settlement.status.rawValue, errorCode: settlement.errorCode) }
     }
 
     /// A send the drain stopped before it reached an answer: no account took it, rejected it or left it ambiguous.

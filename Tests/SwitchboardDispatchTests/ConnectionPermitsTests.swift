@@ -1,0 +1,80 @@
+import Foundation
+import SwitchboardCore
+@testable import SwitchboardDispatch
+import SwitchboardSimulators
+import Testing
+
+/// A provider whose calls wait until the test opens the gate, and which records them.
+actor GatedProvider: Provider {
+    nonisolated let name = "kaleyra"
+    nonisolated let capabilities = ProviderCapabilities(
+        maxBatch: 1, maxTextLength: 4096, supportsTemplates: true, supportsTemplateListing: false, supportsNumberListing: false)
+    private(set) var calls = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var open = false
+
+    func send(_ request: SendRequest, account: Account, timeout: Duration) async -> [RecipientResult] {
+        calls += 1
+        if !open { await withCheckedContinuation { waiting.append($0) } }
+        return request.recipients.map { RecipientResult(recipient: $0, outcome: .accepted(providerMessageId: "id-\(calls)", status: "accepted")) }
+    }
+
+    func openGate() {
+        open = true
+        for continuation in waiting { continuation.resume() }
+        waiting = []
+    }
+}
+
+/// Counts the provider requests the dispatcher let through to be marked.
+actor MarkLog {
+    private(set) var marked = 0
+    func mark() { marked += 1 }
+}
+
+@Suite struct ConnectionPermitsTests {
+    @Test func aPermitGoesToTheLongestWaiterWhenOneIsReleased() async throws {
+        let permits = ConnectionPermits(limit: 1)
+        await permits.acquire("http://a")
+        await permits.acquire("http://b")
+        async let second: Void = permits.acquire("http://a")
+        while await permits.waiting("http://a") == 0 { await Task.yield() }
+        #expect(await permits.waiting("http://b") == 0, "other hosts have permits of their own")
+        await permits.release("http://a")
+        await second
+        #expect(await permits.waiting("http://a") == 0)
+    }
+
+    @Test func theHostIsSchemeHostAndPort() {
+        #expect(ConnectionPermits.host(of: "http://127.0.0.1:7001/v1/HX/messages") == "http://127.0.0.1:7001")
+        #expect(ConnectionPermits.host(of: "https://api.in.kaleyra.io") == "https://api.in.kaleyra.io")
+    }
+
+    /// Past the limit, a send waits before `willSend`, so a stop while it waits leaves its message unmarked (it fails
+    /// as `interrupted` at the next start instead of being held `unknown`).
+    @Test func sendsPastTheLimitWaitUnmarked() async throws {
+        try await SimulatorHost(setup: DispatchHarness.setup).withRunning { host in
+            let base = try await DispatchHarness.dispatcher(host)
+            let provider = GatedProvider()
+            let dispatcher = Dispatcher(
+                table: base.table, providers: ["kaleyra": provider, "klaros": provider], health: HealthBoard(policy: base.table.policy),
+                clock: SystemClock(), permits: ConnectionPermits(limit: 1), seeds: { 1 })
+            let log = MarkLog()
+            let request = Dispatcher.Request(recipients: DispatchHarness.numbers("+919812345678"), body: .text("hi"))
+            try await withThrowingTaskGroup(of: Dispatcher.Result?.self) { group in
+                for _ in 0..<2 {
+                    group.addTask { await dispatcher.send(request, willSend: { _ in await log.mark(); return true }).first }
+                }
+                let host = ConnectionPermits.host(of: try #require(dispatcher.table.account("kaleyra-in")).baseURL)
+                while await dispatcher.permits?.waiting(host) != 1 { await Task.yield() }
+                #expect(await provider.calls == 1)
+                #expect(await log.marked == 1, "the second send waits for a permit before it is marked")
+                await provider.openGate()
+                var accepted = 0
+                for try await result in group where result?.acceptedAccount == "kaleyra-in" { accepted += 1 }
+                #expect(accepted == 2)
+                #expect(await log.marked == 2)
+            }
+        }
+    }
+}
