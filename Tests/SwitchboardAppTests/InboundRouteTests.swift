@@ -144,4 +144,26 @@ import Testing
             #expect(try await client.send(#"{"to":"+919812345678","text":"welcome back"}"#).status == .ok)
         }
     }
+
+    /// Events without an `id` used to be stored again on every replay.
+    @Test func aReplayedEventWithoutAnIdIsHandledOnce() async throws {
+        try await GatewayHarness.withRouter { client, _, store in
+            let body = Self.klarosEvent("message.received", ["from": "919812345678", "text": "hi", "wa_message_id": "wamid.noid"], id: nil,
+                                        createdAt: Timestamp.iso8601(Date()))
+            func post() async throws -> String? {
+                try await client.execute(uri: "/inbound/klaros/klaros", method: .post,
+                                         headers: [.contentType: "application/json", HTTPField.Name("X-Klaros-Signature")!: Self.sign(body)],
+                                         body: ByteBuffer(string: body)) { (try GatewayHarness.json($0.body)["data"] as? [String: Any])?["result"] as? String }
+            }
+            let first = try await post()
+            let second = try await post()
+            #expect(first == "recorded")
+            #expect(second == "duplicate")
+            #expect(try await store.thread(customer: "919812345678", limit: 10).count == 1)
+            let other = Self.klarosEvent("message.received", ["from": "919812345678", "text": "again", "wa_message_id": "wamid.noid2"], id: nil,
+                                         createdAt: Timestamp.iso8601(Date()))
+            #expect(try await Self.postKlaros(client, other, signature: Self.sign(other)) == .ok)
+            #expect(try await store.thread(customer: "919812345678", limit: 10).count == 2, "another message is not a replay")
+        }
+    }
 }

@@ -135,20 +135,41 @@ struct SendMessageRequest: Sendable, Hashable {
         APIError(.invalidRequest, "\(path): \(message)", details: ["path": .string(path)])
     }
 
-    /// A stable fingerprint of what was asked, for idempotency: the same request however its JSON was spelled.
+    /// A stable fingerprint of what was asked, for idempotency: the same request however its JSON was spelled, and
+    /// different requests never alike (each field is length-prefixed, so no value can pass for a separator).
     var fingerprint: String {
-        SHA256.hash(data: Data(canonicalForm.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: canonicalForm).map { String(format: "%02x", $0) }.joined()
     }
 
-    private var canonicalForm: String {
-        var parts = ["to=" + recipients.map(\.digits).joined(separator: ",")]
+    var canonicalForm: [UInt8] {
+        var bytes: [UInt8] = []
+        func field(_ value: String?) {
+            guard let value else {
+                bytes.append(0)
+                return
+            }
+            bytes.append(1)
+            let utf8 = Array(value.utf8)
+            bytes.append(contentsOf: withUnsafeBytes(of: UInt64(utf8.count).bigEndian, Array.init))
+            bytes.append(contentsOf: utf8)
+        }
+        field("v2")
+        field(String(recipients.count))
+        for recipient in recipients { field(recipient.digits) }
         switch body {
-        case .text(let text): parts.append("text=" + text)
-        case .template(let template): parts.append("template=\(template.name)|\(template.language)|\(template.params.joined(separator: "\u{1F}"))")
+        case .text(let text):
+            field("text")
+            field(text)
+        case .template(let template):
+            field("template")
+            field(template.name)
+            field(template.language)
+            field(String(template.params.count))
+            for param in template.params { field(param) }
         }
-        for (key, value) in [("from", from), ("route", route), ("ref", ref), ("ref1", ref1), ("ref2", ref2)] {
-            parts.append("\(key)=\(value ?? "\u{0}")")
-        }
-        return parts.joined(separator: "\u{1E}")
+        for value in [from, route, ref, ref1, ref2] { field(value) }
+        field(mode.rawValue)
+        field(mode == .queued ? String(validityMs) : nil)
+        return bytes
     }
 }
