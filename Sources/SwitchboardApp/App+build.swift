@@ -62,7 +62,7 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
 }
 
 public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies<Store>) -> Router<BasicRequestContext> {
-    let router = Router()
+    let router = Router(options: .autoGenerateHeadEndpoints)
     router.add(middleware: JSONErrorMiddleware())
     SystemController(dependencies: dependencies).addRoutes(to: router)
     let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(keys: dependencies.configuration.apiKeys))
@@ -76,6 +76,8 @@ public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies
         .addRoutes(to: v1)
     InboundController(store: dependencies.store, table: dependencies.configuration.table, wallClock: dependencies.wallClock)
         .addRoutes(to: router)
+    // Last: it wraps only the not-found responder.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }
 

@@ -46,3 +46,15 @@ struct JSONParserTests {
         }
     }
 }
+
+@Suite struct JSONParserDuplicateKeyTests {
+    @Test func repeatedKeysAreRefusedWhenAskedAndOtherwiseTheLastWins() {
+        let bytes = Array(#"{"a":{"b":1,"b":2}}"#.utf8)
+        typealias Tree = JSONParserTests.Tree
+        #expect(JSONParser.parse(bytes, as: Tree.self, duplicateKeys: .refuse) == .failure(.duplicateKey("b")))
+        #expect(JSONParser.parse(bytes, as: Tree.self) == .object(["a": .object(["b": .integer(2)])]))
+        #expect(JSONParser.parse(Array(#"{"a":1,"b":2}"#.utf8), as: Tree.self, duplicateKeys: .refuse)
+            == .success(.object(["a": .integer(1), "b": .integer(2)])))
+        #expect(JSONParser.parse(Array(#"{"a":1,}"#.utf8), as: Tree.self, duplicateKeys: .refuse) == .failure(.invalid))
+    }
+}

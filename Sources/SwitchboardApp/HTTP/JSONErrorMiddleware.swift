@@ -9,6 +9,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as MethodNotAllowed {
+            throw error
         } catch is NIOTooManyBytesError {
             throw APIError(.payloadTooLarge, "the request body is over 1 MiB")
         } catch let error as HTTPError {

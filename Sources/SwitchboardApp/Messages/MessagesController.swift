@@ -19,6 +19,7 @@ struct MessagesController<Store: GatewayStore>: Sendable {
         if let key, key.isEmpty || key.count > 255 || !key.allSatisfy({ $0.isASCII && !$0.isNewline }) {
             throw APIError(.invalidRequest, "Idempotency-Key must be 1 to 255 printable ASCII characters")
         }
+        try JSONValue.requireJSONContentType(request.headers[.contentType])
         let body = try await request.body.collect(upTo: Self.maxBodyBytes)
         let preferAsync = (request.headers[HTTPField.Name("Prefer")!] ?? "").lowercased().contains("respond-async")
         let parsed = try SendMessageRequest.parse(Array(buffer: body), preferAsync: preferAsync)

@@ -25,9 +25,7 @@ struct SendMessageRequest: Sendable, Hashable {
     var validityMs: Int = defaultValidityMs
 
     static func parse(_ bytes: [UInt8], preferAsync: Bool = false) throws(APIError) -> SendMessageRequest {
-        guard let root = JSONValue.parse(bytes) else {
-            throw invalid("$", "the body is not valid JSON")
-        }
+        let root = try JSONValue.parseRequest(bytes)
         guard case .object(let object) = root else { throw invalid("$", "the body must be a JSON object") }
         if let unknown = object.keys.sorted().first(where: { !fields.contains($0) }) {
             throw invalid("$.\(unknown)", "unknown field \"\(unknown)\"")

@@ -23,8 +23,9 @@ struct WebhooksController<Store: GatewayStore>: Sendable {
     }
 
     private func create(_ request: Request) async throws -> Response {
+        try JSONValue.requireJSONContentType(request.headers[.contentType])
         let body = try await request.body.collect(upTo: 64 * 1024)
-        guard case .object(let object)? = JSONValue.parse(Array(buffer: body)) else {
+        guard case .object(let object) = try JSONValue.parseRequest(Array(buffer: body)) else {
             throw APIError(.invalidRequest, "the body must be a JSON object {url, events?}", details: ["path": "$"])
         }
         if let unknown = object.keys.sorted().first(where: { !["url", "events"].contains($0) }) {

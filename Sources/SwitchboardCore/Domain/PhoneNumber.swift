@@ -2,9 +2,10 @@
 public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible {
     public let digits: String
 
-    /// Accepts digits with an optional leading `+`; spaces, dashes and other characters are rejected, not stripped.
+    /// Accepts digits with an optional leading `+` and nothing else: spaces (around the number too), dashes and other
+    /// characters are rejected, not stripped.
     public init(_ raw: String) throws(PhoneNumberError) {
-        var text = Substring(raw.trimmingWhitespace())
+        var text = Substring(raw)
         if text.first == "+" { text = text.dropFirst() }
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw PhoneNumberError(input: raw, reason: .notDigits)
@@ -43,14 +44,5 @@ public struct PhoneNumberError: Error, Sendable, Equatable, CustomStringConverti
         case .badLength: "'\(input)' is not an E.164 number: it must have 8 to 15 digits"
         case .leadingZero: "'\(input)' is not an E.164 number: a calling code never starts with 0"
         }
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -19,12 +19,34 @@ public enum JSONParser {
     /// specialised for its tree type instead of running the generic one through witness tables.
     @inlinable
     public static func parse<Tree: JSONTree>(_ bytes: some Collection<UInt8>, as _: Tree.Type = Tree.self) -> Tree? {
+        try? parse(bytes, as: Tree.self, duplicateKeys: .lastWins).get()
+    }
+
+    /// What to do with an object that names a key twice (RFC 8259 leaves it open).
+    public enum DuplicateKeys: Sendable {
+        case lastWins
+        case refuse
+    }
+
+    /// Why bytes are not accepted.
+    public enum Failure: Error, Sendable, Hashable {
+        case invalid
+        case duplicateKey(String)
+    }
+
+    @inlinable
+    public static func parse<Tree: JSONTree>(
+        _ bytes: some Collection<UInt8>, as _: Tree.Type = Tree.self, duplicateKeys: DuplicateKeys
+    ) -> Result<Tree, Failure> {
         let array = Array(bytes)
         return array.withUnsafeBufferPointer { buffer in
             var reader = Reader(bytes: buffer)
-            guard let value: Tree = reader.value(depth: 0) else { return nil }
+            reader.refusesDuplicateKeys = duplicateKeys == .refuse
+            guard let value: Tree = reader.value(depth: 0) else {
+                return .failure(reader.duplicateKey.map(Failure.duplicateKey) ?? .invalid)
+            }
             reader.skipWhitespace()
-            return reader.position == buffer.count ? value : nil
+            return reader.position == buffer.count ? .success(value) : .failure(.invalid)
         }
     }
 
@@ -32,6 +54,9 @@ public enum JSONParser {
     struct Reader {
         @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
         @usableFromInline var position = 0
+        @usableFromInline var refusesDuplicateKeys = false
+        /// Set when parsing stopped at a repeated key.
+        @usableFromInline var duplicateKey: String?
 
         @inlinable
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -86,6 +111,10 @@ public enum JSONParser {
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { return nil }
                 position += 1
+                if refusesDuplicateKeys, members[key] != nil {
+                    duplicateKey = key
+                    return nil
+                }
                 guard let member: Tree = value(depth: depth + 1) else { return nil }
                 members[key] = member
                 skipWhitespace()
