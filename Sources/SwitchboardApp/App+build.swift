@@ -98,6 +98,12 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         configuration: .init(
             address: .hostname(server.host, port: server.port), serverName: "switchboard",
             availableConnectionsDelegate: MaximumAvailableConnections(server.effectiveMaxConnections, logger: logger)),
+        // Said once the socket is bound, never before.
+        onServerRunning: { channel in
+            logger.info("switchboard listening", metadata: [
+                "address": "\(channel.localAddress.map { "\($0)" } ?? "\(server.host):\(server.port)")", "config": "\(configuration.file)",
+            ])
+        },
         logger: logger)
     // Added first so it shuts down last, after everything that sends through it.
     app.addServices(HTTPClientService(client: client))

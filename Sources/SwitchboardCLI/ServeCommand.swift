@@ -1,6 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Hummingbird
 import Logging
+import NIOCore
 import SwitchboardApp
 
 struct ServeCommand: AsyncParsableCommand {
@@ -18,7 +22,16 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if loaded.apiKeys.isEmpty { logger.warning("apiKeys is empty: every /v1 request will be refused") }
         let app = try await buildApplication(configuration: loaded, logger: logger)
-        logger.info("switchboard listening", metadata: ["address": "http://\(loaded.server.host):\(loaded.server.port)", "config": "\(options.config)"])
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES || error.errnoCode == EADDRNOTAVAIL {
+            let reason = switch error.errnoCode {
+            case EADDRINUSE: "the address is already in use"
+            case EACCES: "permission denied (ports below 1024 need privileges)"
+            default: "no such local address"
+            }
+            printError("\(options.config): cannot listen on \(loaded.server.host):\(loaded.server.port) ($.server.host, $.server.port): \(reason)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -85,11 +85,11 @@ import Glibc
             second.waitUntilExit()
     }
 
-    static func start(config: String, log: String) throws -> Process {
+    static func start(config: String, log: String, logLevel: String = "warning") throws -> Process {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--config", config, "--providers", GatewayHarness.repoRoot + "/providers", "--log-level", "warning"]
+        process.arguments = ["serve", "--config", config, "--providers", GatewayHarness.repoRoot + "/providers", "--log-level", logLevel]
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()

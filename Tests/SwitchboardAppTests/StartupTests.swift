@@ -1,0 +1,41 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+/// `switchboard serve` as a process: what it says and how it exits when it cannot start.
+@Suite struct StartupTests {
+    /// Runs the CLI to its exit (or kills it after `limit`); returns its exit status and everything it printed.
+    static func serve(config: String, directory: String, limit: Duration = .seconds(20)) async throws -> (status: Int32, output: String) {
+        let log = directory + "/serve.log"
+        let process = try CrashRecoveryTests.start(config: config, log: log, logLevel: "info")
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    @Test func aPortInUseNamesTheAddressAndServerPortAndExits1WithoutClaimingToListen() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary), "build the CLI first (scripts/test does)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-start-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let holder = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(holder.localAddress?.port)
+        try """
+        {"server": {"host": "127.0.0.1", "port": \(port)}, "storage": {"sqlite": "\(directory)/gateway.sqlite"}, "apiKeys": ["\(GatewayHarness.apiKey)"],
+         "accounts": [{"id": "kaleyra-in", "provider": "kaleyra", "pod": "in", "sid": "HXIN001", "apiKey": "k", "from": "+919000000001",
+                       "baseURL": "http://127.0.0.1:9"}],
+         "routes": [{"name": "all", "targets": ["kaleyra-in"]}]}
+        """.write(toFile: directory + "/gateway.json", atomically: true, encoding: .utf8)
+
+        let result = try await Self.serve(config: directory + "/gateway.json", directory: directory)
+        try await holder.close()
+        #expect(result.status == 1)
+        #expect(result.output.contains("cannot listen on 127.0.0.1:\(port)"), "\(result.output)")
+        #expect(result.output.contains("server.port"))
+        #expect(!result.output.contains("listening"), "\(result.output)")
+        #expect(!result.output.contains("errno"), "no raw NIO error")
+    }
+}
