@@ -101,7 +101,8 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         // Said once the socket is bound, never before.
         onServerRunning: { channel in
             logger.info("switchboard listening", metadata: [
-                "address": "\(channel.localAddress.map { "\($0)" } ?? "\(server.host):\(server.port)")", "config": "\(configuration.file)",
+                "address": "http://\(channel.localAddress?.ipAddress ?? server.host):\(channel.localAddress?.port ?? server.port)",
+                "config": "\(configuration.file)",
             ])
         },
         logger: logger)
