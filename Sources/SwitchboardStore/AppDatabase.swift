@@ -46,13 +46,19 @@ public struct AppDatabase: Sendable {
     /// 302 → 221 µs. Reads pay for the deeper B-trees: a message by id 16 → 18 µs, the newest 50 92 → 135 µs.
     static let pageSize = 1024
 
-    /// A file database in WAL mode, for production.
+    /// A file database in WAL mode, for production. It holds webhook signing secrets and message content, so the file
+    /// is owner-only (0600; SQLite gives its -wal and -shm files the same mode) and a folder made for it is 0700.
     public static func open(path: String) throws -> AppDatabase {
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        try restrictToOwner(path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
+            // Deleted content (a webhook's secret) is overwritten, not left in free space.
+            try db.execute(sql: "PRAGMA secure_delete = FAST")
             // Runs before DatabasePool sets WAL, so a new file gets these pages; for an existing one it is a no-op.
             try db.execute(sql: "PRAGMA page_size = \(pageSize)")
             // WAL is set by DatabasePool; NORMAL sync is durable across process crashes in WAL mode.
@@ -64,6 +70,19 @@ public struct AppDatabase: Sendable {
         var checkpointing = Configuration()
         checkpointing.busyMode = .timeout(5)
         return try AppDatabase(pool, checkpointer: DatabaseQueue(path: path, configuration: checkpointing))
+    }
+
+    /// Creates the file owner-only if it is missing, and makes it (and its -wal and -shm, if present) owner-only if not.
+    static func restrictToOwner(_ path: String) throws {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+            }
+        }
+        for file in [path, path + "-wal", path + "-shm"] where manager.fileExists(atPath: file) {
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
     }
 
     /// An in-memory database, for tests.

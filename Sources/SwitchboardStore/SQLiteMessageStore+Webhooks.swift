@@ -20,6 +20,8 @@ extension SQLiteMessageStore: WebhookStore {
         try await database.writer.write { db in
             guard var record = try WebhookRecord.fetchOne(db, key: id), record.deletedAt == nil else { return false }
             record.deletedAt = Date()
+            // The signing secret is not kept past the webhook (secure_delete overwrites the freed bytes).
+            record.secret = ""
             try record.update(db)
             // Nothing more goes to a deleted endpoint.
             try WebhookDeliveryRecord.filter(WebhookDeliveryRecord.Columns.webhookId == id && WebhookDeliveryRecord.Columns.status == "pending")
