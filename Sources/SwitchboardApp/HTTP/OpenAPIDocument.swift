@@ -32,7 +32,7 @@ enum OpenAPIDocument {
       },
       "security": [{"bearer": []}],
       "paths": {
-        "/healthz": {"get": {"summary": "Ready", "security": [], "responses": {"200": {"description": "Ready"}}}},
+        "/healthz": {"get": {"summary": "Ready", "security": [], "responses": {"200": {"description": "Ready"}, "503": {"description": "The store refuses writes"}}}},
         "/metrics": {"get": {"summary": "Prometheus metrics", "security": [], "responses": {"200": {"description": "Prometheus text"}}}},
         "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI"}}}},
         "/v1/messages": {
@@ -43,7 +43,7 @@ enum OpenAPIDocument {
             "responses": {"200": {"description": "One entry per recipient", "content": {"application/json": {"schema": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}}}}}},
               "202": {"description": "Queued: one entry per recipient with status queued"},
               "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"},
-              "413": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"},
+              "413": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}, "502": {"$ref": "#/components/responses/Error"},
               "503": {"$ref": "#/components/responses/Error"}, "504": {"$ref": "#/components/responses/Error"}}},
           "get": {"summary": "List messages, newest first",
             "parameters": [{"name": "to", "in": "query", "schema": {"type": "string"}}, {"name": "status", "in": "query", "schema": {"type": "string"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
@@ -68,7 +68,7 @@ enum OpenAPIDocument {
           "post": {"summary": "Register a webhook; the signing secret is shown only in this answer",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["url"], "properties": {
               "url": {"type": "string"}, "events": {"type": "array", "items": {"type": "string", "enum": ["message.received", "message.status", "message.optout", "message.failed"]}}}}}}},
-            "responses": {"201": {"description": "{data: {id, url, events, secret}}"}, "400": {"$ref": "#/components/responses/Error"}}},
+            "responses": {"201": {"description": "{data: {id, url, events, secret}}"}, "400": {"$ref": "#/components/responses/Error"}, "415": {"$ref": "#/components/responses/Error"}}},
           "get": {"summary": "Registered webhooks (without secrets)", "responses": {"200": {"description": "Webhooks"}}}
         },
         "/v1/webhooks/{id}": {"delete": {"summary": "Remove a webhook; pending deliveries are cancelled",
