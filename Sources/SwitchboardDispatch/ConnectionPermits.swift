@@ -1,5 +1,5 @@
 /// At most `limit` provider requests in flight per host, the size of the HTTP client's connection pool for it. Past
-/// that, requests wait here, before their messages are marked as being sent, instead of inside the client for a
+/// that, requests wait here, where the dispatcher can tell the caller (`willWait`), instead of inside the client for a
 /// pooled connection: a message cut off by a stop while it waits provably never left.
 public actor ConnectionPermits {
     public let limit: Int
@@ -7,6 +7,13 @@ public actor ConnectionPermits {
     private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     public init(limit: Int) { self.limit = max(1, limit) }
+
+    /// Takes a permit for `host` if one is free, without waiting.
+    public func tryAcquire(_ host: String) -> Bool {
+        guard inUse[host, default: 0] < limit else { return false }
+        inUse[host, default: 0] += 1
+        return true
+    }
 
     /// Waits for a permit for `host`. Every permit is given back with `release`.
     public func acquire(_ host: String) async {

@@ -86,12 +86,15 @@ public struct Dispatcher: Sendable {
     public var planner: RoutePlanner { RoutePlanner(table: table) }
 
     /// - Parameters:
+    ///   - willWait: called with the recipient indices of a provider request that must wait for a connection to its
+    ///     host before `willSend`; nothing has been sent for them yet.
     ///   - willSend: called with the recipient indices of each provider request just before it is made; false means
     ///     the caller could not record it, and the request is not made (those recipients skip that account).
     ///   - onAttempts: called with the attempts that ended, before the next provider call for this send is made (so
     ///     every attempt is on record before anything else goes out); the last round's are left in `unreportedAttempts`.
     public func send(
-        _ request: Request, willSend: @escaping @Sendable ([Int]) async -> Bool = { _ in true },
+        _ request: Request, willWait: @escaping @Sendable ([Int]) async -> Void = { _ in },
+        willSend: @escaping @Sendable ([Int]) async -> Bool = { _ in true },
         onAttempts: @Sendable ([(index: Int, attempt: Attempt)]) async -> Void = { _ in }
     ) async -> [Result] {
         let started = clock.now()
@@ -145,7 +148,7 @@ public struct Dispatcher: Sendable {
                 await onAttempts(unreported)
                 unreported.removeAll()
             }
-            let outcomes = await perform(Array(batches.values), request: request, policies: plans.map { $0?.policy }, willSend: willSend)
+            let outcomes = await perform(Array(batches.values), request: request, policies: plans.map { $0?.policy }, willWait: willWait, willSend: willSend)
             for (index, report) in outcomes {
                 switch report {
                 case .skipped(let account, let reason): plans[index]?.recordSkip(account: account, reason: reason)
@@ -175,12 +178,15 @@ public struct Dispatcher: Sendable {
         case done(Account, RecipientResult.Outcome, durationMs: Int)
     }
 
-    private func perform(_ batches: [Batch], request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Bool) async -> [(Int, Report)] {
+    private func perform(
+        _ batches: [Batch], request: Request, policies: [Policy?],
+        willWait: @escaping @Sendable ([Int]) async -> Void, willSend: @escaping @Sendable ([Int]) async -> Bool
+    ) async -> [(Int, Report)] {
         // One provider request (the common case) runs in this task: a child task would only add a hop.
-        if batches.count == 1 { return await perform(batches[0], request: request, policies: policies, willSend: willSend) }
+        if batches.count == 1 { return await perform(batches[0], request: request, policies: policies, willWait: willWait, willSend: willSend) }
         return await withTaskGroup(of: [(Int, Report)].self) { group in
             for batch in batches {
-                group.addTask { await perform(batch, request: request, policies: policies, willSend: willSend) }
+                group.addTask { await perform(batch, request: request, policies: policies, willWait: willWait, willSend: willSend) }
             }
             var all: [(Int, Report)] = []
             for await reports in group { all += reports }
@@ -188,7 +194,9 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    private func perform(_ batch: Batch, request: Request, policies: [Policy?], willSend: @escaping @Sendable ([Int]) async -> Bool) async -> [(Int, Report)] {
+    private func perform(_ batch: Batch, request: Request, policies: [Policy?],
+        willWait: @escaping @Sendable ([Int]) async -> Void, willSend: @escaping @Sendable ([Int]) async -> Bool
+    ) async -> [(Int, Report)] {
         let account = batch.account
         guard let provider = providers[account.provider] else {
             let failure = ProviderFailure(.unauthorized, message: "no adapter for provider \(account.provider)")
@@ -215,9 +223,12 @@ public struct Dispatcher: Sendable {
                 try? await clock.sleep(until: at)
             }
         }
-        // A connection's worth of room first, so that what `willSend` marks goes out without waiting for one.
+        // A connection's worth of room first, so that what `willSend` lets through goes out without waiting for one.
         let host = ConnectionPermits.host(of: account.baseURL)
-        await permits?.acquire(host)
+        if let permits, !(await permits.tryAcquire(host)) {
+            await willWait(batch.indices)
+            await permits.acquire(host)
+        }
         // Before the account is taken, so a refusal leaves no half-open probe or retry counted.
         guard await willSend(batch.indices) else {
             await permits?.release(host)

@@ -9,6 +9,9 @@ public protocol QueueStore: Sendable {
     func claimDue(now: Date, limit: Int) async throws -> [ClaimedMessage]
     /// Marks messages as handed to a provider; written before the call, so a crash can tell never-sent from maybe-sent.
     func markDispatchStarted(_ ids: [String], at: Date) async throws
+    /// Marks messages as not yet handed to a provider: synchronous messages are stored as started (a crash leaves
+    /// them `unknown`), and only those that must wait for a connection are unmarked while they wait.
+    func markDispatchWaiting(_ ids: [String]) async throws
     /// Puts claimed messages back in the queue for later.
     func reschedule(_ items: [(id: String, notBefore: Date, countsAsAttempt: Bool)]) async throws
     func queuedCount() async throws -> Int

@@ -47,10 +47,18 @@ extension SQLiteMessageStore: QueueStore {
 
     public func markDispatchStarted(_ ids: [String], at: Date) async throws {
         guard !ids.isEmpty else { return }
-        // Group commit: synchronous sends mark theirs here too, one write before every provider call.
+        // Group commit, so that synchronous sends marking theirs after a wait share commits.
         try await coalescer.write { db in
             try db.execute(sql: "UPDATE message SET dispatchStartedAt = ? WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
                            arguments: StatementArguments([at] + ids.map { $0 as (any DatabaseValueConvertible) }))
+        }
+    }
+
+    public func markDispatchWaiting(_ ids: [String]) async throws {
+        guard !ids.isEmpty else { return }
+        try await coalescer.write { db in
+            try db.execute(sql: "UPDATE message SET dispatchStartedAt = NULL WHERE id IN (\(databaseQuestionMarks(count: ids.count)))",
+                           arguments: StatementArguments(ids))
         }
     }
 

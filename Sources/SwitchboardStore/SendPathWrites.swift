@@ -8,13 +8,16 @@ import SwitchboardCore
 enum SendPathWrites {
     static func text(_ date: Date) -> String { CivilTime(date, rounding: .toNearestOrAwayFromZero).sqliteText }
 
+    /// A synchronous message, stored as if its dispatch had started: one that must wait for a provider connection is
+    /// unmarked while it waits (`markDispatchWaiting`), so the common path writes nothing more before its call.
     static func insertMessage(_ db: Database, _ message: NewMessage, status: MessageStatus) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, createdAt, updatedAt, dispatchStartedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let at = text(message.createdAt)
         try statement.execute(arguments: [
-            message.id, message.recipient, message.kind.rawValue, message.body, status.rawValue, message.ref, message.ref1, message.ref2, at, at,
+            message.id, message.recipient, message.kind.rawValue, message.body, status.rawValue, message.ref, message.ref1, message.ref2, at, at, at,
         ])
         try appendStatus(db, messageId: message.id, status: status.rawValue, source: "gateway", at: message.createdAt)
     }

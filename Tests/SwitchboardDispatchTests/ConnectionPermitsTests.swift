@@ -26,9 +26,11 @@ actor GatedProvider: Provider {
     }
 }
 
-/// Counts the provider requests the dispatcher let through to be marked.
+/// Counts the provider requests the dispatcher said must wait, and those it let through to be marked.
 actor MarkLog {
+    private(set) var waited = 0
     private(set) var marked = 0
+    func wait() { waited += 1 }
     func mark() { marked += 1 }
 }
 
@@ -50,8 +52,8 @@ actor MarkLog {
         #expect(ConnectionPermits.host(of: "https://api.in.kaleyra.io") == "https://api.in.kaleyra.io")
     }
 
-    /// Past the limit, a send waits before `willSend`, so a stop while it waits leaves its message unmarked (it fails
-    /// as `interrupted` at the next start instead of being held `unknown`).
+    /// Past the limit, a send is announced to `willWait` and waits before `willSend`, so its message can be unmarked
+    /// while it waits (a stop then fails it as `interrupted` instead of holding it `unknown`).
     @Test func sendsPastTheLimitWaitUnmarked() async throws {
         try await SimulatorHost(setup: DispatchHarness.setup).withRunning { host in
             let base = try await DispatchHarness.dispatcher(host)
@@ -63,17 +65,21 @@ actor MarkLog {
             let request = Dispatcher.Request(recipients: DispatchHarness.numbers("+919812345678"), body: .text("hi"))
             try await withThrowingTaskGroup(of: Dispatcher.Result?.self) { group in
                 for _ in 0..<2 {
-                    group.addTask { await dispatcher.send(request, willSend: { _ in await log.mark(); return true }).first }
+                    group.addTask {
+                        await dispatcher.send(request, willWait: { _ in await log.wait() }, willSend: { _ in await log.mark(); return true }).first
+                    }
                 }
                 let host = ConnectionPermits.host(of: try #require(dispatcher.table.account("kaleyra-in")).baseURL)
                 while await dispatcher.permits?.waiting(host) != 1 { await Task.yield() }
                 #expect(await provider.calls == 1)
                 #expect(await log.marked == 1, "the second send waits for a permit before it is marked")
+                #expect(await log.waited == 1, "and was announced as waiting")
                 await provider.openGate()
                 var accepted = 0
                 for try await result in group where result?.acceptedAccount == "kaleyra-in" { accepted += 1 }
                 #expect(accepted == 2)
                 #expect(await log.marked == 2)
+                #expect(await log.waited == 1)
             }
         }
     }

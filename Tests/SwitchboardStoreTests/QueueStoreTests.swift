@@ -41,7 +41,8 @@ import Testing
             try await store.insert([NewMessage(id: id, recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])
         }
         _ = try await store.claimDue(now: now, limit: 10)
-        try await store.markDispatchStarted(["in-flight", "sync"], at: now)
+        try await store.markDispatchStarted(["in-flight"], at: now)
+        try await store.markDispatchWaiting(["sync-unsent"])
         #expect(try await store.recoverInterrupted(now: now) == Recovery(unknown: 2, interrupted: 1, requeued: 1))
         #expect(try await store.message(id: "never-sent")?.status == .queued)
         #expect(try await store.message(id: "in-flight")?.status == .unknown)

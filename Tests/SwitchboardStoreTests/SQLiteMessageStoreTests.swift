@@ -62,7 +62,6 @@ import Testing
             let first = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-1")
             #expect(try await first.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m1"], now: now) == .claimed)
             try await first.insert([message("m1")])
-            try await first.markDispatchStarted(["m1"], at: now)
         }
         let second = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-2")
         #expect(try await second.recoverInterrupted(now: now) == Recovery(unknown: 1))
@@ -73,8 +72,8 @@ import Testing
         #expect(try await second.messages(MessageQuery(status: .unknown, limit: 10)).map(\.id) == ["m1"])
     }
 
-    /// Cut off before its provider call (waiting for a connection, say): it never left, so it fails as `interrupted`
-    /// and its key is free for the app's retry; a key with one message that may have left stays interrupted.
+    /// Cut off while waiting for a connection (unmarked): it never left, so it fails as `interrupted` and its key is
+    /// free for the app's retry; a key with one message that may have left stays interrupted.
     @Test func aCrashBeforeAnyProviderCallFailsTheMessageAndReleasesItsKey() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)/gateway.sqlite").path
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
@@ -84,6 +83,7 @@ import Testing
             try await first.insert([message("m1")])
             #expect(try await first.beginIdempotent(key: "mixed", requestHash: "h", messageIds: ["m2", "m3"], now: now) == .claimed)
             try await first.insert([message("m2"), message("m3")])
+            try await first.markDispatchWaiting(["m1", "m2", "m3"])
             try await first.markDispatchStarted(["m3"], at: now)
         }
         let second = SQLiteMessageStore(database: try .open(path: path), bootId: "boot-2")

@@ -82,11 +82,21 @@ struct MessageService<Store: GatewayStore>: Sendable {
             Dispatcher.Request(
                 recipients: sendable.map { request.recipients[$0] }, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
                 from: request.from, route: request.route, openWindows: windows),
-            // Marked before the provider call, in the same group commit as other sends' marks: at the next start an
-            // unmarked message provably never left, and fails as `interrupted` instead of being held `unknown`.
-            willSend: { [store, storeHealth, wallClock] indices in
+            // Stored as started; a request that must wait for a connection is unmarked while it waits and marked
+            // again (group commit) before it goes, so a stop during the wait leaves messages that provably never left.
+            willWait: { [store] indices in
+                let waiting = indices.map { ids[sendable[$0]] }
                 do {
-                    try await store.markDispatchStarted(indices.map { ids[sendable[$0]] }, at: wallClock.now())
+                    try await store.markDispatchWaiting(waiting)
+                    calls.noteWaiting(waiting)
+                } catch {
+                    logger.warning("could not mark messages as waiting for a connection", metadata: ["error.type": "\(type(of: error))"])
+                }
+            },
+            willSend: { [store, storeHealth, wallClock] indices in
+                let resumed = calls.takeWaiting(indices.map { ids[sendable[$0]] })
+                do {
+                    try await store.markDispatchStarted(resumed, at: wallClock.now())
                     calls.noteCall()
                     return true
                 } catch {
@@ -155,11 +165,24 @@ struct MessageService<Store: GatewayStore>: Sendable {
     }
 }
 
-/// Whether any provider request of a send was let through (after its messages were marked).
+/// One send's marks: whether any provider request was let through, and which messages are unmarked while they wait
+/// for a connection.
 final class ProviderCallMarks: Sendable {
-    private let called = NIOLockedValueBox(false)
-    func noteCall() { called.withLockedValue { $0 = true } }
-    var anyCall: Bool { called.withLockedValue { $0 } }
+    private let state = NIOLockedValueBox((called: false, waiting: Set<String>()))
+
+    func noteCall() { state.withLockedValue { $0.called = true } }
+    var anyCall: Bool { state.withLockedValue { $0.called } }
+
+    func noteWaiting(_ ids: [String]) { state.withLockedValue { $0.waiting.formUnion(ids) } }
+
+    /// Those of `ids` that were unmarked to wait, which must be marked again before they go.
+    func takeWaiting(_ ids: [String]) -> [String] {
+        state.withLockedValue { state in
+            let taken = ids.filter { state.waiting.contains($0) }
+            state.waiting.subtract(taken)
+            return taken
+        }
+    }
 }
 
 extension MessageService {
