@@ -403,6 +403,9 @@ def queued_lines(q):
             f"| SIGTERM to exit with that backlog waiting for its rate | {q['stop_with_backlog_s']:.2f} s |", ""]
 
 
+AB_SECTION = "## A/B comparisons (bench/ab)"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", required=True)
@@ -422,8 +425,16 @@ def main():
             getattr(bench, name)()
         text = report(bench, "bench/run" + (f" --duration {args.duration}" if args.duration != 10 else ""))
         if args.only == parser.get_default("only"):
-            with open(os.path.join(ROOT, "bench", "RESULTS.md"), "w") as f:
-                f.write(text + "\n")
+            path = os.path.join(ROOT, "bench", "RESULTS.md")
+            # The A/B section is written by hand from bench/ab runs; a full run replaces everything above it.
+            kept = ""
+            if os.path.exists(path):
+                with open(path) as f:
+                    old = f.read()
+                marker = old.find(AB_SECTION)
+                kept = old[marker:] if marker >= 0 else ""
+            with open(path, "w") as f:
+                f.write(text + "\n" + ("\n" + kept if kept else ""))
         print(text)
     finally:
         bench.close()

@@ -24,7 +24,9 @@ struct OutcomeRetryService<Store: GatewayStore>: Service {
             let written = try await pending.flush(into: store)
             if written == 0 { try await store.probeWrite() }
             health.writeSucceeded()
-            if written > 0 { logger.notice("outcomes the store had refused are written", metadata: ["count": "\(written)"]) }
+            if written > 0 {
+                logger.notice("outcomes the store had refused are written", metadata: ["count": "\(written)"])
+            }
         } catch {
             health.writeFailed(error)
         }

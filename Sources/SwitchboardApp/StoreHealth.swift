@@ -17,9 +17,11 @@ final class StoreHealth: Sendable {
             return !failing
         }
         if changed {
-            logger.error("the store cannot write: sends answer 503 store_unavailable and /healthz 503 until it can", metadata: [
-                "error.type": "\(String(reflecting: type(of: error)))",
-            ])
+            logger.error(
+                "the store cannot write: sends answer 503 store_unavailable and /healthz 503 until it can",
+                metadata: [
+                    "error.type": "\(String(reflecting: type(of: error)))"
+                ])
         }
     }
 

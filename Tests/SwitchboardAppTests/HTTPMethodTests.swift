@@ -8,7 +8,8 @@ import Testing
 @Suite struct HTTPMethodTests {
     @Test(arguments: [
         (HTTPRequest.Method.put, "/v1/messages", "GET, HEAD, POST"), (.options, "/v1/messages", "GET, HEAD, POST"),
-        (.trace, "/v1/messages", "GET, HEAD, POST"), (.delete, "/v1/messages/msg_123", "GET, HEAD"), (.post, "/healthz", "GET, HEAD"),
+        (.trace, "/v1/messages", "GET, HEAD, POST"), (.delete, "/v1/messages/msg_123", "GET, HEAD"),
+        (.post, "/healthz", "GET, HEAD"),
         (.put, "/v1/webhooks/wh_1", "DELETE"), (.delete, "/inbound/klaros/klaros", "POST"),
     ])
     func aMethodThePathDoesNotTakeIs405WithAllow(method: HTTPRequest.Method, path: String, allow: String) async throws {
@@ -24,8 +25,11 @@ import Testing
 
     @Test func anUnknownPathIsStill404() async throws {
         try await GatewayHarness.withRouter { client, _, _ in
-            let nowhere = try await client.execute(uri: "/v1/nowhere", method: .put, headers: GatewayHarness.auth) { $0.status }
-            let tooDeep = try await client.execute(uri: "/v1/messages/a/b", method: .get, headers: GatewayHarness.auth) { $0.status }
+            let nowhere = try await client.execute(uri: "/v1/nowhere", method: .put, headers: GatewayHarness.auth) {
+                $0.status
+            }
+            let tooDeep = try await client.execute(uri: "/v1/messages/a/b", method: .get, headers: GatewayHarness.auth)
+            { $0.status }
             #expect(nowhere == .notFound)
             #expect(tooDeep == .notFound)
         }
@@ -34,7 +38,9 @@ import Testing
     @Test(arguments: ["/healthz", "/v1/messages", "/v1/accounts", "/openapi.json"])
     func headAnswersLikeGetWithoutABody(path: String) async throws {
         try await GatewayHarness.withRouter { client, _, _ in
-            let get = try await client.execute(uri: path, method: .get, headers: GatewayHarness.auth) { ($0.status, $0.headers[.contentType]) }
+            let get = try await client.execute(uri: path, method: .get, headers: GatewayHarness.auth) {
+                ($0.status, $0.headers[.contentType])
+            }
             let head = try await client.execute(uri: path, method: .head, headers: GatewayHarness.auth) { response in
                 (response.status, response.headers[.contentType], response.body.readableBytes)
             }

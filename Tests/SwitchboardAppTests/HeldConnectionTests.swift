@@ -15,7 +15,9 @@ import Testing
         static func open(port: Int) async throws -> RawConnection {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "127.0.0.1", port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
                 }
             return RawConnection(channel: channel)
         }
@@ -27,7 +29,8 @@ import Testing
 
         /// Waits `delay`, sends `text` (a byte every `pause` if given), then reads until the server closes or `limit`
         /// passes. Returns what was read and whether the server closed the connection.
-        func exchange(_ text: String, after delay: Duration = .zero, pause: Duration? = nil, limit: Duration) async throws
+        func exchange(_ text: String, after delay: Duration = .zero, pause: Duration? = nil, limit: Duration)
+            async throws
             -> (read: String, closed: Bool)
         {
             let collected = Collected()
@@ -58,7 +61,10 @@ import Testing
                     }
                     var closed = false
                     while let next = try await group.next() {
-                        if let next { closed = next; break }
+                        if let next {
+                            closed = next
+                            break
+                        }
                     }
                     group.cancelAll()
                     return closed
@@ -74,7 +80,8 @@ import Testing
     ) async throws {
         try await GatewayHarness.simulators().withRunning { host in
             let port = try await WebhookReceiver.freePort()
-            var configuration = try await GatewayHarness.configuration(host, policy: GatewayHarness.fastPolicy, port: port)
+            var configuration = try await GatewayHarness.configuration(
+                host, policy: GatewayHarness.fastPolicy, port: port)
             configuration.server.headerTimeoutMs = headerTimeoutMs
             configuration.server.idleTimeoutMs = idleTimeoutMs
             configuration.server.maxConnections = maxConnections
@@ -87,8 +94,9 @@ import Testing
         try await Self.withGateway(headerTimeoutMs: 300) { port in
             let started = ContinuousClock.now
             let slow = try await RawConnection.open(port: port)
-            let result = try await slow.exchange("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 200),
-                                                 pause: .milliseconds(50), limit: .seconds(5))
+            let result = try await slow.exchange(
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + String(repeating: "a", count: 200),
+                pause: .milliseconds(50), limit: .seconds(5))
             #expect(result.closed, "the slow head was still open after 5 s")
             #expect(result.read.isEmpty)
             #expect(ContinuousClock.now - started < .seconds(4))

@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
-@testable import SwitchboardApp
 import Testing
+
+@testable import SwitchboardApp
 
 /// Fields used to be joined with U+001E and params with U+001F, unescaped, so requests that differ could share a
 /// fingerprint and the second was answered with the first's reply instead of 422, and never sent.
@@ -12,14 +13,24 @@ import Testing
     }
 
     static let differing: [(String, String)] = [
-        (#"{"to":"+15551234567","template":{"name":"order_update","language":"en_US","params":["a\u001fb"]}}"#,
-         #"{"to":"+15551234567","template":{"name":"order_update","language":"en_US","params":["a","b"]}}"#),
-        (#"{"to":"+15551234567","text":"x","ref":"a\u001eref1=b"}"#, #"{"to":"+15551234567","text":"x","ref":"a","ref1":"b"}"#),
-        (#"{"to":"+15551234567","template":{"name":"t|en","language":"x"}}"#,
-         #"{"to":"+15551234567","template":{"name":"t","language":"en|x"}}"#),
+        (
+            #"{"to":"+15551234567","template":{"name":"order_update","language":"en_US","params":["a\u001fb"]}}"#,
+            #"{"to":"+15551234567","template":{"name":"order_update","language":"en_US","params":["a","b"]}}"#
+        ),
+        (
+            #"{"to":"+15551234567","text":"x","ref":"a\u001eref1=b"}"#,
+            #"{"to":"+15551234567","text":"x","ref":"a","ref1":"b"}"#
+        ),
+        (
+            #"{"to":"+15551234567","template":{"name":"t|en","language":"x"}}"#,
+            #"{"to":"+15551234567","template":{"name":"t","language":"en|x"}}"#
+        ),
         (#"{"to":"+15551234567","text":"x","ref":"\u0000"}"#, #"{"to":"+15551234567","text":"x"}"#),
         (#"{"to":"+15551234567","text":"x"}"#, #"{"to":"+15551234567","text":"x","mode":"queued"}"#),
-        (#"{"to":"+15551234567","text":"x","mode":"queued","validityMs":5000}"#, #"{"to":"+15551234567","text":"x","mode":"queued"}"#),
+        (
+            #"{"to":"+15551234567","text":"x","mode":"queued","validityMs":5000}"#,
+            #"{"to":"+15551234567","text":"x","mode":"queued"}"#
+        ),
     ]
 
     @Test(arguments: differing)
@@ -28,8 +39,9 @@ import Testing
     }
 
     @Test func theSameRequestSpelledDifferentlyKeepsItsFingerprint() throws {
-        #expect(try Self.fingerprint(#"{"to":"+15551234567","text":"x","ref":"r"}"#)
-            == Self.fingerprint(#"{ "ref": "r", "text": "x", "to": "15551234567" }"#))
+        #expect(
+            try Self.fingerprint(#"{"to":"+15551234567","text":"x","ref":"r"}"#)
+                == Self.fingerprint(#"{ "ref": "r", "text": "x", "to": "15551234567" }"#))
     }
 
     @Test func aCollidingSecondRequestWithTheSameKeyIs422() async throws {

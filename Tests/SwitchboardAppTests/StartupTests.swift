@@ -6,7 +6,9 @@ import Testing
 /// `switchboard serve` as a process: what it says and how it exits when it cannot start.
 @Suite struct StartupTests {
     /// Runs the CLI to its exit (or kills it after `limit`); returns its exit status and everything it printed.
-    static func serve(config: String, directory: String, limit: Duration = .seconds(20)) async throws -> (status: Int32, output: String) {
+    static func serve(config: String, directory: String, limit: Duration = .seconds(20)) async throws -> (
+        status: Int32, output: String
+    ) {
         let log = directory + "/serve.log"
         let process = try CrashRecoveryTests.start(config: config, log: log, logLevel: "info")
         let deadline = ContinuousClock.now + limit
@@ -17,11 +19,17 @@ import Testing
     }
 
     @Test func aPortInUseNamesTheAddressAndServerPortAndExits1WithoutClaimingToListen() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary), "build the CLI first (scripts/test does)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-start-\(UUID().uuidString)").path
+        try #require(
+            FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary),
+            "build the CLI first (scripts/test does)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "switchboard-start-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let holder = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let holder = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(
+            host: "127.0.0.1", port: 0
+        ).get()
         let port = try #require(holder.localAddress?.port)
         try """
         {"server": {"host": "127.0.0.1", "port": \(port)}, "storage": {"sqlite": "\(directory)/gateway.sqlite"}, "apiKeys": ["\(GatewayHarness.apiKey)"],

@@ -3,10 +3,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-@testable import SwitchboardApp
 import SwitchboardCore
-@testable import SwitchboardStore
 import Testing
+
+@testable import SwitchboardApp
+@testable import SwitchboardStore
 
 /// A store that refuses writes (disk full, I/O error), made to with SQLite triggers. Before any provider call the
 /// answer is 503 `store_unavailable`; after one it is 504 `status_unknown`, never a 500 that invites a duplicate, and
@@ -20,12 +21,17 @@ import Testing
         let health = StoreHealth()
         let pending = PendingOutcomes()
         try await GatewayHarness.withRouter(storeHealth: health, pendingOutcomes: pending) { client, host, store in
-            try await QueueWriteFailureTests.install("""
+            try await QueueWriteFailureTests.install(
+                """
                 CREATE TRIGGER disk_full BEFORE INSERT ON message BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END
                 """, on: store)
-            for body in [#"{"to":"+919812345678","text":"hi"}"#, #"{"to":"+919812345678","text":"hi","mode":"queued"}"#] {
-                let answer = try await client.execute(uri: "/v1/messages", method: .post, headers: GatewayHarness.auth,
-                                                      body: ByteBuffer(string: body)) { response in
+            for body in [
+                #"{"to":"+919812345678","text":"hi"}"#, #"{"to":"+919812345678","text":"hi","mode":"queued"}"#,
+            ] {
+                let answer = try await client.execute(
+                    uri: "/v1/messages", method: .post, headers: GatewayHarness.auth,
+                    body: ByteBuffer(string: body)
+                ) { response in
                     (response.status, response.headers[.retryAfter], try GatewayHarness.json(response.body))
                 }
                 #expect(answer.0 == .serviceUnavailable)
@@ -35,7 +41,8 @@ import Testing
             #expect(await host.requests.all().isEmpty)
             #expect(try await Self.healthz(client) == .serviceUnavailable)
 
-            let service = OutcomeRetryService(store: store, pending: pending, health: health, logger: Logger(label: "t"))
+            let service = OutcomeRetryService(
+                store: store, pending: pending, health: health, logger: Logger(label: "t"))
             await service.runOnce()
             #expect(try await Self.healthz(client) == .ok, "the probe write went through: the store is healthy again")
             try await QueueWriteFailureTests.drop("disk_full", on: store)
@@ -47,7 +54,8 @@ import Testing
         let health = StoreHealth()
         let pending = PendingOutcomes()
         try await GatewayHarness.withRouter(storeHealth: health, pendingOutcomes: pending) { client, host, store in
-            try await QueueWriteFailureTests.install("""
+            try await QueueWriteFailureTests.install(
+                """
                 CREATE TRIGGER disk_full BEFORE UPDATE OF status ON message WHEN NEW.status != 'sending'
                 BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END
                 """, on: store)
@@ -65,7 +73,8 @@ import Testing
             let retried = try await client.send(body, headers: headers)
             #expect(retried.json.errorCode == "idempotency_in_progress", "the app's retry does not send it again")
 
-            let service = OutcomeRetryService(store: store, pending: pending, health: health, logger: Logger(label: "t"))
+            let service = OutcomeRetryService(
+                store: store, pending: pending, health: health, logger: Logger(label: "t"))
             await service.runOnce()
             #expect(await pending.count == 1, "still refused: kept")
             try await QueueWriteFailureTests.drop("disk_full", on: store)
@@ -84,8 +93,11 @@ import Testing
         let health = StoreHealth()
         let pending = PendingOutcomes()
         try await GatewayHarness.withRouter { client, host, store in
-            let id = try #require(try await client.send(#"{"to":"+919812345678","text":"hi","mode":"queued"}"#).json.entries.first?["id"] as? String)
-            try await QueueWriteFailureTests.install("""
+            let id = try #require(
+                try await client.send(#"{"to":"+919812345678","text":"hi","mode":"queued"}"#).json.entries.first?["id"]
+                    as? String)
+            try await QueueWriteFailureTests.install(
+                """
                 CREATE TRIGGER disk_full BEFORE UPDATE OF status ON message WHEN NEW.status = 'accepted'
                 BEGIN SELECT RAISE(ABORT, 'database or disk is full (test)'); END
                 """, on: store)
@@ -96,7 +108,8 @@ import Testing
             #expect(try await store.message(id: id)?.status == .sending)
             #expect(!health.isWritable)
             try await QueueWriteFailureTests.drop("disk_full", on: store)
-            await OutcomeRetryService(store: store, pending: pending, health: health, logger: Logger(label: "t")).runOnce()
+            await OutcomeRetryService(store: store, pending: pending, health: health, logger: Logger(label: "t"))
+                .runOnce()
             #expect(try await store.message(id: id)?.status == .accepted)
             #expect(health.isWritable)
             #expect(await host.requests.all().count == 1)

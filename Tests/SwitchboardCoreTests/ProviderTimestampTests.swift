@@ -33,7 +33,9 @@ import Testing
     ]
 
     @Test(arguments: cases)
-    func aProviderTimeIsUsedOnlyWhenItIsATimeWithinRange(raw: String?, seconds: Double, problem: ProviderTimestamp.Problem?) {
+    func aProviderTimeIsUsedOnlyWhenItIsATimeWithinRange(
+        raw: String?, seconds: Double, problem: ProviderTimestamp.Problem?
+    ) {
         let stamp = ProviderTimestamp.resolve(raw, receivedAt: Self.received)
         #expect(stamp.date == Date(timeIntervalSince1970: seconds))
         #expect(stamp.problem == problem)

@@ -1,14 +1,16 @@
 import Foundation
 import SwitchboardCore
-@testable import SwitchboardDispatch
 import SwitchboardSimulators
 import Testing
+
+@testable import SwitchboardDispatch
 
 /// A provider whose calls wait until the test opens the gate, and which records them.
 actor GatedProvider: Provider {
     nonisolated let name = "kaleyra"
     nonisolated let capabilities = ProviderCapabilities(
-        maxBatch: 1, maxTextLength: 4096, supportsTemplates: true, supportsTemplateListing: false, supportsNumberListing: false)
+        maxBatch: 1, maxTextLength: 4096, supportsTemplates: true, supportsTemplateListing: false,
+        supportsNumberListing: false)
     private(set) var calls = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
     private var open = false
@@ -16,7 +18,9 @@ actor GatedProvider: Provider {
     func send(_ request: SendRequest, account: Account, timeout: Duration) async -> [RecipientResult] {
         calls += 1
         if !open { await withCheckedContinuation { waiting.append($0) } }
-        return request.recipients.map { RecipientResult(recipient: $0, outcome: .accepted(providerMessageId: "id-\(calls)", status: "accepted")) }
+        return request.recipients.map {
+            RecipientResult(recipient: $0, outcome: .accepted(providerMessageId: "id-\(calls)", status: "accepted"))
+        }
     }
 
     func openGate() {
@@ -59,14 +63,21 @@ actor MarkLog {
             let base = try await DispatchHarness.dispatcher(host)
             let provider = GatedProvider()
             let dispatcher = Dispatcher(
-                table: base.table, providers: ["kaleyra": provider, "klaros": provider], health: HealthBoard(policy: base.table.policy),
+                table: base.table, providers: ["kaleyra": provider, "klaros": provider],
+                health: HealthBoard(policy: base.table.policy),
                 clock: SystemClock(), permits: ConnectionPermits(limit: 1), seeds: { 1 })
             let log = MarkLog()
             let request = Dispatcher.Request(recipients: DispatchHarness.numbers("+919812345678"), body: .text("hi"))
             try await withThrowingTaskGroup(of: Dispatcher.Result?.self) { group in
                 for _ in 0..<2 {
                     group.addTask {
-                        await dispatcher.send(request, willWait: { _ in await log.wait() }, willSend: { _ in await log.mark(); return true }).first
+                        await dispatcher.send(
+                            request, willWait: { _ in await log.wait() },
+                            willSend: { _ in
+                                await log.mark()
+                                return true
+                            }
+                        ).first
                     }
                 }
                 let host = ConnectionPermits.host(of: try #require(dispatcher.table.account("kaleyra-in")).baseURL)

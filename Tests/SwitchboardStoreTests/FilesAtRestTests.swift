@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-@testable import SwitchboardStore
 import Testing
+
+@testable import SwitchboardStore
 
 /// The database holds webhook signing secrets and message content: it used to be created 0644, and a deleted
 /// webhook's secret stayed in its row.
@@ -12,7 +13,9 @@ import Testing
     }
 
     @Test func aNewDatabaseAndItsFolderAreOwnerOnly() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-perm-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "switchboard-perm-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let path = root + "/data/gateway.sqlite"
         let store = SQLiteMessageStore(database: try .open(path: path))
@@ -25,7 +28,9 @@ import Testing
     }
 
     @Test func anExistingWorldReadableDatabaseIsMadeOwnerOnly() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-perm-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "switchboard-perm-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: root) }
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let path = root + "/gateway.sqlite"
@@ -38,9 +43,12 @@ import Testing
     @Test func deletingAWebhookErasesItsSecret() async throws {
         let database = try AppDatabase.inMemory()
         let store = SQLiteMessageStore(database: database)
-        let hook = try await store.createWebhook(url: "https://app.example.com/h", events: [], secret: "whsec_c2VjcmV0", at: Date())
+        let hook = try await store.createWebhook(
+            url: "https://app.example.com/h", events: [], secret: "whsec_c2VjcmV0", at: Date())
         #expect(try await store.deleteWebhook(id: hook.id))
-        let secret = try await database.writer.read { db in try String.fetchOne(db, sql: "SELECT secret FROM webhook WHERE id = ?", arguments: [hook.id]) }
+        let secret = try await database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT secret FROM webhook WHERE id = ?", arguments: [hook.id])
+        }
         #expect(secret == "")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-@testable import SwitchboardStore
 import Testing
+
+@testable import SwitchboardStore
 
 /// Rows a store cannot decode (planted straight into SQLite, as an older build or a hand edit could leave them) are
 /// skipped by every read; they used to trap the process (`row[i]` on a bad date) or fail the whole read.
@@ -12,25 +13,30 @@ import Testing
     func plantedStore() async throws -> SQLiteMessageStore {
         let database = try AppDatabase.inMemory()
         let store = SQLiteMessageStore(database: database)
-        let good = InboundMessage(customer: "919812345678", account: "klaros", provider: "klaros", line: "1", text: "hi", type: "text",
-                                  name: nil, mediaURL: nil, providerMessageId: "wamid.ok", at: now, eventKey: "ok")
+        let good = InboundMessage(
+            customer: "919812345678", account: "klaros", provider: "klaros", line: "1", text: "hi", type: "text",
+            name: nil, mediaURL: nil, providerMessageId: "wamid.ok", at: now, eventKey: "ok")
         #expect(try await store.recordInbound(good))
-        try await store.insert([NewMessage(id: "m1", recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#,
-                                           ref: nil, ref1: nil, ref2: nil, createdAt: now)])
+        try await store.insert([
+            NewMessage(
+                id: "m1", recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#,
+                ref: nil, ref1: nil, ref2: nil, createdAt: now)
+        ])
         try await database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO conversationWindow (customer, account, lastInboundAt) VALUES ('919812345678', 'bad', '+316889355-01-01');
-                INSERT INTO conversationWindow (customer, account, lastInboundAt) VALUES ('15550000001', 'klaros', 'nan');
-                INSERT INTO customer (phone, optedOut, lastMessageAt, lastDirection) VALUES ('15550000001', 0, 'garbage', 'in');
-                INSERT INTO conversationMessage (id, customer, account, provider, direction, kind, at)
-                    VALUES ('in_bad', '919812345678', 'klaros', 'klaros', 'in', 'text', 'not a date');
-                INSERT INTO statusEvent (messageId, status, source, at) VALUES ('m1', 'delivered', 'klaros', 'the year 316889355');
-                INSERT INTO message (id, recipient, kind, body, status, createdAt, updatedAt)
-                    VALUES ('m2', '919812345678', 'text', '{}', 'sent', 'garbage', 'garbage');
-                INSERT INTO message (id, recipient, kind, body, status, createdAt, updatedAt, notBefore, expiresAt, queueAttempts)
-                    VALUES ('m3', '919812345678', 'text', '{"text":"x"}', 'queued', '2027-01-15 07:56:40.000', 'x',
-                            '2027-01-15 07:56:40.000', 'never', 0);
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO conversationWindow (customer, account, lastInboundAt) VALUES ('919812345678', 'bad', '+316889355-01-01');
+                    INSERT INTO conversationWindow (customer, account, lastInboundAt) VALUES ('15550000001', 'klaros', 'nan');
+                    INSERT INTO customer (phone, optedOut, lastMessageAt, lastDirection) VALUES ('15550000001', 0, 'garbage', 'in');
+                    INSERT INTO conversationMessage (id, customer, account, provider, direction, kind, at)
+                        VALUES ('in_bad', '919812345678', 'klaros', 'klaros', 'in', 'text', 'not a date');
+                    INSERT INTO statusEvent (messageId, status, source, at) VALUES ('m1', 'delivered', 'klaros', 'the year 316889355');
+                    INSERT INTO message (id, recipient, kind, body, status, createdAt, updatedAt)
+                        VALUES ('m2', '919812345678', 'text', '{}', 'sent', 'garbage', 'garbage');
+                    INSERT INTO message (id, recipient, kind, body, status, createdAt, updatedAt, notBefore, expiresAt, queueAttempts)
+                        VALUES ('m3', '919812345678', 'text', '{"text":"x"}', 'queued', '2027-01-15 07:56:40.000', 'x',
+                                '2027-01-15 07:56:40.000', 'never', 0);
+                    """)
         }
         return store
     }
@@ -41,7 +47,11 @@ import Testing
         #expect(states["919812345678"]?.lastInbound.keys.sorted() == ["klaros"])
         #expect(states["15550000001"]?.lastInbound.isEmpty ?? true)
         let sending = try await store.insert(
-            [NewMessage(id: "m4", recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)],
+            [
+                NewMessage(
+                    id: "m4", recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil,
+                    createdAt: now)
+            ],
             readingStatesOf: ["919812345678"])
         #expect(sending["919812345678"]?.lastInbound.keys.sorted() == ["klaros"])
     }

@@ -19,7 +19,9 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
         self.routes = byPath.values.map { ($0.segments, $0.methods.sorted()) }
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
@@ -29,8 +31,10 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             }.flatMap(\.methods)
             guard !allowed.isEmpty else { throw error }
             let allow = Set(allowed).sorted().joined(separator: ", ")
-            throw MethodNotAllowed(error: APIError(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); use \(allow)"),
-                                   allow: allow)
+            throw MethodNotAllowed(
+                error: APIError(
+                    .methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); use \(allow)"),
+                allow: allow)
         }
     }
 }

@@ -19,9 +19,11 @@ actor TimestampWarnings {
     func resolve(_ raw: String?, account: Account, receivedAt: Date, logger: Logger) -> Date {
         let stamp = ProviderTimestamp.resolve(raw, receivedAt: receivedAt)
         if let problem = stamp.problem, claim(account: account.id, now: receivedAt) {
-            logger.warning("provider timestamp refused; using the receive time (logged once an hour per account)", metadata: [
-                "account": "\(account.id)", "provider": "\(account.provider)", "problem": "\(problem.rawValue)",
-            ])
+            logger.warning(
+                "provider timestamp refused; using the receive time (logged once an hour per account)",
+                metadata: [
+                    "account": "\(account.id)", "provider": "\(account.provider)", "problem": "\(problem.rawValue)",
+                ])
         }
         return stamp.date
     }

@@ -45,7 +45,9 @@ public struct ProviderTimestamp: Sendable, Hashable {
     /// The same rules for a value that arrived as a JSON number of unix seconds.
     public static func resolve(seconds: Double, receivedAt: Date) -> ProviderTimestamp {
         guard seconds.isFinite else { return ProviderTimestamp(date: receivedAt, problem: .notFinite) }
-        guard seconds >= earliest.timeIntervalSince1970 else { return ProviderTimestamp(date: receivedAt, problem: .beforeEarliest) }
+        guard seconds >= earliest.timeIntervalSince1970 else {
+            return ProviderTimestamp(date: receivedAt, problem: .beforeEarliest)
+        }
         guard seconds <= receivedAt.timeIntervalSince1970 + futureAllowance else {
             return ProviderTimestamp(date: receivedAt, problem: .tooFarAhead)
         }
