@@ -31,20 +31,29 @@ public struct GatewayConfiguration: Sendable {
     public static func parse(
         _ data: Data, file: String, catalogs: [String: ProviderCatalog], environment: [String: String]
     ) throws(ConfigLoadError) -> GatewayConfiguration {
-        let loader = GatewayConfigLoader(file: file, environment: environment, catalogs: catalogs)
-        let table = try loader.load(data).get()
-        let expanded = try loader.expand(data).get()
-        let sections: Sections
-        do {
-            sections = try JSONDecoder().decode(Sections.self, from: expanded)
-        } catch let error as DecodingError {
-            let (path, message) = JSONPath.describe(error)
-            throw ConfigLoadError(problems: [ConfigProblem(file: file, path: path, message: message)])
-        } catch {
-            throw ConfigLoadError(problems: [ConfigProblem(file: file, path: "$", message: "\(error)")])
-        }
+        // Every problem in the file at once, whichever section it is in.
         var problems: [ConfigProblem] = []
-        let server = sections.server ?? ServerSettings()
+        let loader = GatewayConfigLoader(file: file, environment: environment, catalogs: catalogs)
+        var table: RouteTable?
+        switch loader.load(data) {
+        case .success(let loaded): table = loaded
+        case .failure(let error): problems += error.problems
+        }
+        if let root = try? JSONSerialization.jsonObject(with: data) {
+            problems += schema.unknownKeys(in: root).map { ConfigProblem(file: file, path: $0, message: "unknown key") }
+        }
+        var sections: Sections?
+        if case .success(let expanded) = loader.expand(data) {
+            do {
+                sections = try JSONDecoder().decode(Sections.self, from: expanded)
+            } catch let error as DecodingError {
+                let (path, message) = JSONPath.describe(error)
+                problems.append(ConfigProblem(file: file, path: path, message: message))
+            } catch {
+                problems.append(ConfigProblem(file: file, path: "$", message: "\(error)"))
+            }
+        }
+        let server = sections?.server ?? ServerSettings()
         if !(1...65535).contains(server.port) && server.port != 0 {
             problems.append(ConfigProblem(file: file, path: "$.server.port", message: "must be a port number"))
         }
@@ -52,15 +61,42 @@ public struct GatewayConfiguration: Sendable {
             problems.append(ConfigProblem(file: file, path: "$.server.publicURL", message: "must be an http(s) URL"))
         }
         for (path, message) in server.problems() { problems.append(ConfigProblem(file: file, path: path, message: message)) }
-        let keys = sections.apiKeys ?? []
+        let keys = sections?.apiKeys ?? []
         for (index, key) in keys.enumerated() where key.count < 8 {
             problems.append(ConfigProblem(file: file, path: "$.apiKeys[\(index)]", message: "must be at least 8 characters"))
         }
-        guard problems.isEmpty else { throw ConfigLoadError(problems: problems) }
+        guard problems.isEmpty, let table, let sections else { throw ConfigLoadError(problems: Self.unique(problems)) }
         return GatewayConfiguration(
             file: file, table: table, catalogs: catalogs, simulators: sections.simulators, server: server,
             storage: sections.storage ?? StorageSettings(), apiKeys: keys.map(Secret.init), webhooks: sections.webhooks ?? WebhookSettings())
     }
+
+    /// Each problem once, in file order of paths (a decoding error and a schema check can name the same key).
+    private static func unique(_ problems: [ConfigProblem]) -> [ConfigProblem] {
+        var seen: Set<String> = []
+        return problems.filter { seen.insert($0.path + "\u{1F}" + $0.message).inserted }
+    }
+
+    /// Every key gateway.json may use.
+    static let schema = ConfigSchema.object(ConfigSchema.routingSections.merging([
+        "server": .object(Dictionary(uniqueKeysWithValues: [
+            "host", "port", "publicURL", "headerTimeoutMs", "idleTimeoutMs", "maxConnections",
+        ].map { ($0, ConfigSchema.value) })),
+        "storage": .object(["sqlite": .value]),
+        "apiKeys": .value,
+        "webhooks": .object(["allowPrivateNetworks": .value]),
+        "simulators": .object([
+            "host": .value, "controlPort": .value,
+            "kaleyra": .object([
+                "pods": .map(.value), "errorStyle": .value, "callbackStatuses": .value, "callbackDelayMs": .value,
+                "accounts": .array(.object(["sid": .value, "apiKey": .value, "pod": .value, "lines": .value, "receiveURL": .value])),
+            ]),
+            "klaros": .array(.object(Dictionary(uniqueKeysWithValues: [
+                "id", "port", "apiKey", "numbers", "templates", "windowsOpen", "openWindows", "wrapInData", "webhookURL",
+                "webhookSecret", "callbackStatuses", "callbackDelayMs",
+            ].map { ($0, ConfigSchema.value) }))),
+        ]),
+    ]) { a, _ in a })
 
     private struct Sections: Decodable {
         var simulators: SimulatorHost.Setup?

@@ -46,4 +46,27 @@ import Testing
         #expect(!result.output.contains("listening"), "\(result.output)")
         #expect(!result.output.contains("errno"), "no raw NIO error")
     }
+
+    @Test func checkListsATypoAndABadRouteWithPathsAndExits1() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary), "build the CLI first (scripts/test does)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-check-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try """
+        {"accounts": [{"id": "k", "provider": "kaleyra", "pod": "in", "sid": "HX1", "apiKey": "x", "from": "+919000000001"}],
+         "routes": [{"name": "all", "targets": ["nobody"]}], "policy": {"sessionWindows": "enforce"}}
+        """.write(toFile: directory + "/gateway.json", atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CrashRecoveryTests.binary)
+        process.arguments = ["check", "--config", directory + "/gateway.json", "--providers", GatewayHarness.repoRoot + "/providers"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("$.policy.sessionWindows"), "\(text)")
+        #expect(text.contains("$.routes[0].targets[0]"), "\(text)")
+    }
 }

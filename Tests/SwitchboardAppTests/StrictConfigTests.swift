@@ -1,0 +1,70 @@
+import Foundation
+import SwitchboardApp
+import SwitchboardCore
+import SwitchboardProviders
+import Testing
+
+/// gateway.json used to ignore unknown keys (`"sessionWindows": "enforce"` passed `check` and left enforcement off),
+/// and `check` stopped at the first section with a problem.
+@Suite struct StrictConfigTests {
+    static let catalogs = try! CatalogLoader.load(directory: RepositoryConfigTests.repoRoot + "/providers")
+
+    static func problems(_ json: String) -> [String] {
+        do {
+            _ = try GatewayConfiguration.parse(Data(json.utf8), file: "gateway.json", catalogs: catalogs, environment: [:])
+            return []
+        } catch {
+            return error.problems.map { "\($0.path): \($0.message)" }
+        }
+    }
+
+    static let base = """
+        {"server": {"port": 8080}, "apiKeys": ["0123456789"],
+         "accounts": [{"id": "k", "provider": "kaleyra", "pod": "in", "sid": "HX1", "apiKey": "x", "from": "+919000000001"}],
+         "routes": [{"name": "all", "targets": ["k"]}]}
+        """
+
+    @Test func theBaseFileHasNoProblems() {
+        #expect(Self.problems(Self.base).isEmpty)
+    }
+
+    @Test(arguments: [
+        (#""policy": {"sessionWindows": "enforce"}"#, "$.policy.sessionWindows"),
+        (#""polcy": {}"#, "$.polcy"),
+        (#""server": {"port": 8080, "maxConnection": 10}"#, "$.server.maxConnection"),
+        (#""storage": {"sqlite": ":memory:", "postgres": "x"}"#, "$.storage.postgres"),
+        (#""webhooks": {"allowPrivate": true}"#, "$.webhooks.allowPrivate"),
+        (#""routes": [{"name": "all", "targets": [{"account": "k", "wieght": 2}]}]"#, "$.routes[0].targets[0].wieght"),
+        (#""routes": [{"name": "all", "match": {"country": ["91"]}, "targets": ["k"]}]"#, "$.routes[0].match.country"),
+        (#""routes": [{"name": "all", "targets": ["k"], "policy": {"backoff": {"base": 1}}}]"#, "$.routes[0].policy.backoff.base"),
+        (#""simulators": {"klaros": [{"id": "m", "port": 0, "apiKey": "a", "numbers": [], "templates": [], "windowsOpen": true, "x": 1}]}"#,
+         "$.simulators.klaros[0].x"),
+    ])
+    func anUnknownKeyIsAProblemWithItsPath(member: String, path: String) {
+        let key = String(member.prefix { $0 != ":" })
+        var object = try! JSONSerialization.jsonObject(with: Data(Self.base.utf8)) as! [String: Any]
+        let patch = try! JSONSerialization.jsonObject(with: Data("{\(member)}".utf8)) as! [String: Any]
+        object[String(key.dropFirst().dropLast())] = patch.values.first
+        let json = String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        #expect(Self.problems(json).contains("\(path): unknown key"), "\(Self.problems(json))")
+    }
+
+    @Test func anAccountsUnknownKeyIsReported() {
+        let json = Self.base.replacingOccurrences(of: #""from": "+919000000001"}"#, with: #""from": "+919000000001", "inbound_token": "t"}"#)
+        #expect(Self.problems(json) == ["$.accounts[0].inbound_token: unknown key"])
+    }
+
+    @Test func everyProblemIsReportedAtOnceAcrossSections() {
+        let json = """
+            {"server": {"port": 70000, "hedaerTimeoutMs": 5}, "apiKeys": ["short"],
+             "accounts": [{"id": "k", "provider": "kaleyra", "pod": "in", "sid": "HX1", "apiKey": "x", "from": "+919000000001"}],
+             "routes": [{"name": "all", "targets": ["nobody"]}], "policy": {"sessionWindows": "enforce"}}
+            """
+        let problems = Self.problems(json)
+        for expected in [
+            "$.routes[0].targets[0]", "$.policy.sessionWindows", "$.server.hedaerTimeoutMs", "$.server.port", "$.apiKeys[0]",
+        ] {
+            #expect(problems.contains { $0.hasPrefix(expected + ":") }, "\(expected) in \(problems)")
+        }
+    }
+}
