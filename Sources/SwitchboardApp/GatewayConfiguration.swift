@@ -16,15 +16,19 @@ public struct GatewayConfiguration: Sendable {
     public var apiKeys: [Secret]
     public var webhooks: WebhookSettings
 
-    /// Reads the file and `providers/` (by default beside it). Every problem is reported with file and JSON path.
+    /// Reads the file. Provider catalogs are the built-in ones, overridden by name by those in `providersDirectory`,
+    /// or else in a `providers/` folder beside the file if there is one. Every problem is reported with file and path.
     public static func load(
         path: String, providersDirectory: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigLoadError) -> GatewayConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigLoadError(problems: [ConfigProblem(file: path, path: "$", message: "cannot read the file")])
         }
-        let directory = providersDirectory ?? (((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("providers"))
-        let catalogs = try CatalogLoader.load(directory: directory.isEmpty ? "providers" : directory)
+        var isDirectory: ObjCBool = false
+        let beside = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("providers")
+        let overrides = providersDirectory
+            ?? (FileManager.default.fileExists(atPath: beside, isDirectory: &isDirectory) && isDirectory.boolValue ? beside : nil)
+        let catalogs = try CatalogLoader.load(overriding: overrides)
         return try parse(data, file: path, catalogs: catalogs, environment: environment)
     }
 

@@ -15,7 +15,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "Path to gateway.json.")
     var config = "gateway.json"
 
-    @Option(name: .long, help: "Directory of provider catalogs (default: providers/ beside the config).")
+    @Option(name: .long, help: "Directory of provider catalogs overriding the built-in ones by name (default: providers/ beside the config, if any).")
     var providers: String?
 }
 

@@ -3,6 +3,30 @@ import SwitchboardCore
 
 /// Reads `providers/*.json`. A malformed catalog is reported with its file and JSON path.
 public enum CatalogLoader {
+    /// The catalogs built into the binary (from the repository's providers/ at build time).
+    public static func builtIn() throws(ConfigLoadError) -> [String: ProviderCatalog] {
+        var catalogs: [String: ProviderCatalog] = [:]
+        var problems: [ConfigProblem] = []
+        for (name, text) in BuiltInCatalogs.files {
+            let file = "(built in) providers/" + name
+            switch decode(Data(text.utf8), file: file) {
+            case .success(let catalog):
+                problems += catalog.problems(file: file)
+                catalogs[catalog.name] = catalog
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        guard problems.isEmpty else { throw ConfigLoadError(problems: problems) }
+        return catalogs
+    }
+
+    /// The built-in catalogs, with those in `directory` (if given) taking their place by name and adding to them.
+    public static func load(overriding directory: String?) throws(ConfigLoadError) -> [String: ProviderCatalog] {
+        let builtIn = try builtIn()
+        guard let directory else { return builtIn }
+        return builtIn.merging(try load(directory: directory)) { _, fromDirectory in fromDirectory }
+    }
+
     public static func load(directory: String) throws(ConfigLoadError) -> [String: ProviderCatalog] {
         let names: [String]
         do {

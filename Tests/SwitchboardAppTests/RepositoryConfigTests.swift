@@ -47,4 +47,15 @@ import Testing
             return paths == ["$.server.headerTimeoutMs", "$.server.maxConnections"]
         }
     }
+
+    /// `serve --config /some/other/dir/gateway.json` used to fail with "cannot read the provider catalog directory".
+    @Test func aConfigInAFolderWithoutProvidersLoadsWithTheBuiltInCatalogs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-etc-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.copyItem(atPath: Self.repoRoot + "/gateway.json", toPath: directory + "/gateway.json")
+        let loaded = try GatewayConfiguration.load(path: directory + "/gateway.json", environment: [:])
+        #expect(loaded.catalogs.keys.sorted() == ["kaleyra", "klaros"])
+        #expect(loaded.table.accounts.count == 5)
+    }
 }
