@@ -38,9 +38,7 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
 
     /// Real adapters over `client` for every account of the configuration.
     public static func dispatcher(for configuration: GatewayConfiguration, client: HTTPClient, logger: Logger) -> Dispatcher {
-        var providers: [String: any Provider] = [:]
-        if let kaleyra = configuration.catalogs["kaleyra"] { providers["kaleyra"] = KaleyraProvider(catalog: kaleyra, client: client, logger: logger) }
-        if let klaros = configuration.catalogs["klaros"] { providers["klaros"] = KlarosProvider(catalog: klaros, client: client, logger: logger) }
+        let providers = ProviderRegistry.providers(for: configuration.catalogs, client: client, logger: logger)
         let table = configuration.table
         let publicURL = configuration.publicURL
         let rates = Dictionary(table.accounts.compactMap { account in account.ratePerSecond.map { (account.id, $0) } }, uniquingKeysWith: { a, _ in a })

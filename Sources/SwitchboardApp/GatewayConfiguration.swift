@@ -45,6 +45,7 @@ public struct GatewayConfiguration: Sendable {
         }
         if let root = try? JSONSerialization.jsonObject(with: data) {
             problems += schema.unknownKeys(in: root).map { ConfigProblem(file: file, path: $0, message: "unknown key") }
+            problems += Self.accountsWithoutAdapter(root, catalogs: catalogs, file: file)
         }
         var sections: Sections?
         if case .success(let expanded) = loader.expand(data) {
@@ -73,6 +74,17 @@ public struct GatewayConfiguration: Sendable {
         return GatewayConfiguration(
             file: file, table: table, catalogs: catalogs, simulators: sections.simulators, server: server,
             storage: sections.storage ?? StorageSettings(), apiKeys: keys.map(Secret.init), webhooks: sections.webhooks ?? WebhookSettings())
+    }
+
+    /// Accounts on a provider that has a catalog but no adapter: every send to them would fail.
+    private static func accountsWithoutAdapter(_ root: Any, catalogs: [String: ProviderCatalog], file: String) -> [ConfigProblem] {
+        let accounts = (root as? [String: Any])?["accounts"] as? [Any] ?? []
+        return accounts.enumerated().compactMap { index, entry in
+            guard let provider = (entry as? [String: Any])?["provider"] as? String, catalogs[provider] != nil,
+                  ProviderRegistry.adapters[provider] == nil else { return nil }
+            return ConfigProblem(file: file, path: "$.accounts[\(index)].provider", message:
+                "provider \"\(provider)\" has a catalog but no adapter; adapters: \(ProviderRegistry.adapters.keys.sorted().joined(separator: ", "))")
+        }
     }
 
     /// Each problem once, in file order of paths (a decoding error and a schema check can name the same key).

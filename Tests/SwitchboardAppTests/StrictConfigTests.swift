@@ -67,4 +67,24 @@ import Testing
             #expect(problems.contains { $0.hasPrefix(expected + ":") }, "\(expected) in \(problems)")
         }
     }
+
+    /// A third catalog used to pass `check` with no adapter behind it; every send to it then failed as
+    /// `unauthorized`, which counted toward failover.
+    @Test func anAccountOnACatalogWithoutAnAdapterIsAProblem() throws {
+        var catalogs = Self.catalogs
+        var orphan = try #require(catalogs["klaros"])
+        orphan.name = "orphan"
+        catalogs["orphan"] = orphan
+        let json = Self.base.replacingOccurrences(of: #""routes""#, with: #""extra": 1, "routes""#)
+            .replacingOccurrences(of: #"[{"id": "k""#, with: #"[{"id": "o", "provider": "orphan", "apiKey": "a", "from": "1", "baseURL": "http://127.0.0.1:9"}, {"id": "k""#)
+        do {
+            _ = try GatewayConfiguration.parse(Data(json.utf8), file: "gateway.json", catalogs: catalogs, environment: [:])
+            Issue.record("accepted an account with no adapter")
+        } catch {
+            let problems = error.problems.map(\.path)
+            #expect(problems.contains("$.accounts[0].provider"), "\(problems)")
+            #expect(problems.contains("$.extra"), "reported with the other problems")
+        }
+        #expect(ProviderRegistry.adapters.keys.sorted() == Self.catalogs.keys.sorted(), "each built-in catalog has its adapter")
+    }
 }
