@@ -403,7 +403,7 @@ def queued_lines(q):
             f"| SIGTERM to exit with that backlog waiting for its rate | {q['stop_with_backlog_s']:.2f} s |", ""]
 
 
-AB_SECTION = "## A/B comparisons (bench/ab)"
+AB_SECTION = "## Kept across runs"
 
 
 def main():
@@ -426,7 +426,7 @@ def main():
         text = report(bench, "bench/run" + (f" --duration {args.duration}" if args.duration != 10 else ""))
         if args.only == parser.get_default("only"):
             path = os.path.join(ROOT, "bench", "RESULTS.md")
-            # The A/B section is written by hand from bench/ab runs; a full run replaces everything above it.
+            # The notes and A/B figures are written by hand; a full run replaces everything above them.
             kept = ""
             if os.path.exists(path):
                 with open(path) as f:
