@@ -113,12 +113,3 @@ public struct ConversationEntry: Sendable, Hashable {
     public var status: String?
     public var at: Date
 }
-
-/// The 24-hour customer-service window.
-public enum ConversationWindow {
-    public static let length: TimeInterval = 24 * 3600
-
-    public static func openAccounts(_ lastInbound: [String: Date], now: Date) -> Set<String> {
-        Set(lastInbound.filter { now < $0.value.addingTimeInterval(length) }.keys)
-    }
-}

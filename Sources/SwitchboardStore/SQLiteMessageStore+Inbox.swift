@@ -111,9 +111,9 @@ extension SQLiteMessageStore: InboxStore {
             return try customers.map { customer in
                 let windows = try Self.decodable(
                     ConversationWindowRecord.filter(ConversationWindowRecord.Columns.customer == customer.phone), db, logger: logger)
-                let open = windows.map { ($0.account, $0.lastInboundAt.addingTimeInterval(ConversationWindow.length)) }.filter { $0.1 > now }.sorted { $0.1 > $1.1 }
+                let open = ConversationWindow.open(windows.map { (account: $0.account, at: $0.lastInboundAt) }, now: now)
                 return ConversationSummary(customer: customer.phone, lastMessageAt: customer.lastMessageAt, lastDirection: customer.lastDirection,
-                                           optedOut: customer.optedOut, openWindows: open.map { (account: $0.0, until: $0.1) })
+                                           optedOut: customer.optedOut, openWindows: open)
             }
         }
     }
