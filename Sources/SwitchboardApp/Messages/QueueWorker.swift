@@ -137,26 +137,21 @@ struct QueueWorker<Store: GatewayStore>: Service {
             let message = messages[position]
             for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
             lastRound += result.unreportedAttempts.map { NewAttempt(messageId: message.id, attempt: $0, at: Date()) }
-            if result.drained, Self.wasCutShort(result.outcome) {
-                // Cut short by shutdown, not failed: due again at once, and this round does not count as a try.
-                retries.append((message.id, now, false))
-                continue
-            }
-            if Self.isRetryable(result.outcome) {
-                let delay = QueueBackoff.delaySeconds(afterAttempts: message.queueAttempts + 1)
-                let next = finished.addingTimeInterval(delay)
-                if next < message.expiresAt {
-                    retries.append((message.id, next, true))
-                    continue
-                }
+            let planned: SendPlan.Outcome? = if case .planned(let outcome) = result.outcome { outcome } else { nil }
+            switch QueueRetryPolicy.decide(
+                planned, drained: result.drained, attempts: message.queueAttempts, now: finished, expiresAt: message.expiresAt)
+            {
+            case .requeue(let at, let countsAsAttempt):
+                retries.append((message.id, at, countsAsAttempt))
+            case .expire:
                 var expired = Settlement(result, id: message.id)
                 expired.error = .providerError
                 expired.message = "validity period ended after \(message.queueAttempts + 1) tries; last: \(expired.message ?? "")"
                 expired.errorCodeOverride = "expired"
                 settled.append(expired)
-                continue
+            case .settle:
+                settled.append(Settlement(result, id: message.id))
             }
-            settled.append(Settlement(result, id: message.id))
         }
         // The last round's attempts go in with the outcome; for rescheduled messages, on their own.
         let retried = Set(retries.map(\.id))
@@ -182,32 +177,6 @@ struct QueueWorker<Store: GatewayStore>: Service {
             await pendingOutcomes.add(.init(completions: completions, attempts: attempts, idempotency: nil))
         }
         for settlement in settlements { metrics.settled(status: settlement.status.rawValue, errorCode: settlement.errorCode) }
-    }
-
-    /// A send the drain stopped before it reached an answer: no account took it, rejected it or left it ambiguous.
-    static func wasCutShort(_ outcome: Dispatcher.Outcome) -> Bool {
-        switch outcome {
-        case .planned(.exhausted), .planned(.noRoute): true
-        default: false
-        }
-    }
-
-    /// Unavailable or rate-limited everywhere, or every circuit open: worth another go later.
-    static func isRetryable(_ outcome: Dispatcher.Outcome) -> Bool {
-        switch outcome {
-        case .planned(.exhausted(let last, _)):
-            guard let last else { return true }
-            return last.failureClass == .unavailable || last.failureClass == .rateLimited
-        case .planned(.noRoute): return true
-        default: return false
-        }
-    }
-}
-
-/// Backoff between queued tries: 1 s, 2 s, 4 s … capped at 5 minutes.
-enum QueueBackoff {
-    static func delaySeconds(afterAttempts attempts: Int) -> TimeInterval {
-        min(300, pow(2, Double(max(attempts - 1, 0))))
     }
 }
 
