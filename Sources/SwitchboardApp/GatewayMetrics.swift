@@ -31,10 +31,10 @@ public struct GatewayMetrics: Sendable {
     }
 
     func attempt(_ attempt: Attempt) {
-        attemptCounters.counter(AttemptLabels(account: attempt.account, provider: attempt.provider, outcome: attempt.outcome)) {
-            registry.makeCounter(descriptor: Self.attempts, labels: [("account", attempt.account), ("provider", attempt.provider), ("outcome", attempt.outcome)])
+        attemptCounters.counter(AttemptLabels(account: attempt.account, provider: attempt.provider, outcome: attempt.outcome.text)) {
+            registry.makeCounter(descriptor: Self.attempts, labels: [("account", attempt.account), ("provider", attempt.provider), ("outcome", attempt.outcome.text)])
         }.increment()
-        if attempt.decision == "fail over" {
+        if attempt.decision == .failOver {
             failoverCounters.counter(attempt.account) {
                 registry.makeCounter(descriptor: Self.failovers, labels: [("account", attempt.account)])
             }.increment()

@@ -158,9 +158,11 @@ public struct SQLiteMessageStore: MessageStore {
             provider: record.provider, providerMessageId: record.providerMessageId, errorCode: record.errorCode,
             errorMessage: record.errorMessage, providerCode: record.providerCode, ref: record.ref, ref1: record.ref1, ref2: record.ref2,
             createdAt: record.createdAt, updatedAt: record.updatedAt,
-            attempts: attempts.map {
-                Attempt(account: $0.account, provider: $0.provider, outcome: $0.outcome, providerCode: $0.providerCode, message: $0.message,
-                        providerMessageId: $0.providerMessageId, durationMs: $0.durationMs, decision: $0.decision)
+            // An attempt whose stored words no longer parse is left out of the answer, like any row that cannot be read.
+            attempts: attempts.compactMap { row in
+                guard let outcome = Attempt.Outcome(text: row.outcome), let decision = Attempt.Decision(text: row.decision) else { return nil }
+                return Attempt(account: row.account, provider: row.provider, outcome: outcome, providerCode: row.providerCode, message: row.message,
+                               providerMessageId: row.providerMessageId, durationMs: row.durationMs, decision: decision)
             },
             history: history.map { StatusEvent(status: $0.status, source: $0.source, at: $0.at) })
     }

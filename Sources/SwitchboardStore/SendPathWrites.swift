@@ -50,8 +50,8 @@ enum SendPathWrites {
         for entry in attempts {
             let attempt = entry.attempt
             try statement.execute(arguments: [
-                entry.messageId, attempt.account, attempt.provider, attempt.outcome, attempt.providerCode, attempt.message,
-                attempt.providerMessageId, attempt.durationMs, attempt.decision, text(entry.at),
+                entry.messageId, attempt.account, attempt.provider, attempt.outcome.text, attempt.providerCode, attempt.message,
+                attempt.providerMessageId, attempt.durationMs, attempt.decision.text, text(entry.at),
             ])
         }
     }

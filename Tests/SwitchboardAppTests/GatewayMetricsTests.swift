@@ -13,8 +13,8 @@ import Testing
 
     @Test func repeatedLabelsCountIntoOneSeries() {
         let metrics = GatewayMetrics()
-        let accepted = Attempt(account: "klaros", provider: "klaros", outcome: "accepted", durationMs: 3, decision: "stop")
-        let failed = Attempt(account: "kaleyra-in", provider: "kaleyra", outcome: "unavailable", durationMs: 3, decision: "fail over")
+        let accepted = Attempt(account: "klaros", provider: "klaros", outcome: .accepted, durationMs: 3, decision: .done)
+        let failed = Attempt(account: "kaleyra-in", provider: "kaleyra", outcome: .failed(.unavailable), durationMs: 3, decision: .failOver)
         for _ in 0..<3 { metrics.attempt(accepted) }
         metrics.attempt(failed)
         metrics.attempt(failed)

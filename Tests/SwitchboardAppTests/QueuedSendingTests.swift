@@ -63,7 +63,7 @@ import Testing
             let expired = try #require(try await store.message(id: id))
             #expect(expired.status == .failed)
             #expect(expired.errorCode == "expired")
-            #expect(expired.attempts.allSatisfy { $0.outcome == "unavailable" })
+            #expect(expired.attempts.allSatisfy { $0.outcome == .failed(.unavailable) })
             let failedEvents = try await store.dueDeliveries(now: Date().addingTimeInterval(60), limit: 10)
             #expect(failedEvents.count == 1)
         }

@@ -44,7 +44,7 @@ import Testing
     @Test func aStatusForAnAbandonedAttemptDoesNotOverwriteTheOutcome() async throws {
         let store = SQLiteMessageStore(database: try .inMemory())
         try await store.insert([NewMessage(id: "m1", recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])
-        try await store.record([NewAttempt(messageId: "m1", attempt: Attempt(account: "kaleyra-in", provider: "kaleyra", outcome: "accepted", providerMessageId: "old:0", durationMs: 1, decision: "done"), at: now)])
+        try await store.record([NewAttempt(messageId: "m1", attempt: Attempt(account: "kaleyra-in", provider: "kaleyra", outcome: .accepted, providerMessageId: "old:0", durationMs: 1, decision: .done), at: now)])
         try await store.complete([MessageCompletion(messageId: "m1", status: .sent, route: nil, account: "klaros", provider: "klaros", providerMessageId: "wamid.new", errorCode: nil, errorMessage: nil, providerCode: nil, at: now)], idempotency: nil)
         #expect(try await store.applyStatus(report(.failed, id: "old:0")) == .abandonedAttempt(messageId: "m1"))
         #expect(try await store.message(id: "m1")?.status == .sent)

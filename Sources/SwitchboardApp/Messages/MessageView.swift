@@ -8,12 +8,12 @@ struct MessageView: Sendable {
         .array(attempts.map { attempt in
             var entry: [String: JSONValue] = [
                 "account": .string(attempt.account), "provider": .string(attempt.provider),
-                "outcome": .string(attempt.outcome == "accepted" ? "accepted" : "failed"),
-                "durationMs": .int(attempt.durationMs), "decision": .string(attempt.decision),
+                "outcome": .string(attempt.outcome == .accepted ? "accepted" : "failed"),
+                "durationMs": .int(attempt.durationMs), "decision": .string(attempt.decision.text),
             ]
-            if attempt.outcome != "accepted" { entry["errorCode"] = .string(attempt.outcome) }
+            if case .failed(let failureClass) = attempt.outcome { entry["errorCode"] = .string(failureClass.rawValue) }
             if let code = attempt.providerCode { entry["providerCode"] = .string(code) }
-            if let message = attempt.message, attempt.outcome != "accepted" { entry["message"] = .string(message) }
+            if let message = attempt.message, attempt.outcome != .accepted { entry["message"] = .string(message) }
             return .object(entry)
         })
     }

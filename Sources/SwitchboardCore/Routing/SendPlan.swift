@@ -111,7 +111,7 @@ public struct SendPlan: Sendable {
 
     public mutating func record(account: Account, outcome result: RecipientResult.Outcome, durationMs: Int, now: Instant) {
         inFlight = false
-        var attempt = Attempt(account: account.id, provider: account.provider, outcome: "accepted", durationMs: durationMs, decision: "done")
+        var attempt = Attempt(account: account.id, provider: account.provider, outcome: .accepted, durationMs: durationMs, decision: .done)
         defer { attempts.append(attempt) }
         guard case .failed(let failure) = result else {
             if case .accepted(let id, let status) = result {
@@ -121,32 +121,32 @@ public struct SendPlan: Sendable {
             return
         }
         lastFailure = failure
-        attempt.outcome = failure.failureClass.rawValue
+        attempt.outcome = .failed(failure.failureClass)
         attempt.providerCode = failure.providerCode
         attempt.message = failure.message
         var failureClass = failure.failureClass
         if failureClass == .ambiguous {
             guard policy.onAmbiguous == .failover else {
-                attempt.decision = "hold: the provider may have sent it"
+                attempt.decision = .hold
                 outcome = .held(account: account, failure: failure)
                 return
             }
             failureClass = .unavailable
         }
         if !failureClass.mayTryAnotherAccount && !failureClass.mayRetrySameAccount {
-            attempt.decision = "stop: \(failureClass.rawValue) would fail on any account"
+            attempt.decision = .stop(failureClass)
             outcome = .rejected(failure)
             return
         }
         if failureClass.mayRetrySameAccount, attemptsOnCurrent <= policy.retriesPerAccount {
             let delay = backoff(retry: attemptsOnCurrent)
             retryAt = now + delay
-            attempt.decision = "retry same account in \(delay)ms"
+            attempt.decision = .retrySameAccount(afterMs: delay)
             return
         }
         retryAt = nil
         current = nil
-        attempt.decision = nextCandidate < candidates.count ? "fail over" : "no candidates left"
+        attempt.decision = nextCandidate < candidates.count ? .failOver : .noCandidatesLeft
     }
 
     private mutating func start(_ account: Account, now: Instant, isRetry: Bool) -> Action {
