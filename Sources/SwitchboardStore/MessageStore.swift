@@ -84,12 +84,12 @@ public struct MessageCompletion: Sendable, Hashable {
     public var account: String?
     public var provider: String?
     public var providerMessageId: String?
-    public var errorCode: String?
+    public var errorCode: MessageError?
     public var errorMessage: String?
     public var providerCode: String?
     public var at: Date
     public init(messageId: String, status: MessageStatus, route: String?, account: String?, provider: String?, providerMessageId: String?,
-                errorCode: String?, errorMessage: String?, providerCode: String?, at: Date) {
+                errorCode: MessageError?, errorMessage: String?, providerCode: String?, at: Date) {
         self.messageId = messageId
         self.status = status
         self.route = route

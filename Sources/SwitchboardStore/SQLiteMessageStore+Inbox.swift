@@ -22,7 +22,7 @@ extension SQLiteMessageStore: InboxStore {
             message.status = next.rawValue
             message.updatedAt = report.at
             if next == .failed, message.errorCode == nil {
-                message.errorCode = "delivery_failed"
+                message.errorCode = MessageError.deliveryFailed.rawValue
                 message.errorMessage = "the provider reported \(report.providerStatus)"
             }
             try message.update(db)

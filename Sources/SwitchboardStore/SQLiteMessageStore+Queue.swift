@@ -36,9 +36,9 @@ extension SQLiteMessageStore: QueueStore {
             // A message that cannot be read back cannot be sent; failing it keeps it from being claimed forever.
             for id in unreadable {
                 try db.execute(sql: """
-                    UPDATE message SET status = 'failed', errorCode = 'internal_error',
+                    UPDATE message SET status = 'failed', errorCode = ?,
                     errorMessage = 'the stored message could not be read', updatedAt = ? WHERE id = ?
-                    """, arguments: [now, id])
+                    """, arguments: [MessageError.internalError.rawValue, now, id])
             }
             if !unreadable.isEmpty { Self.logUnreadable(MessageRecord.databaseTableName, count: unreadable.count, logger: logger) }
             return claimed.sorted { $0.createdAt < $1.createdAt }

@@ -100,10 +100,10 @@ public struct SQLiteMessageStore: MessageStore {
             recovery.requeued = db.changesCount
             // Synchronous messages marked before no provider call: they never left, so they fail and may be sent again.
             let interrupted = try String.fetchAll(db, sql: """
-                UPDATE message SET status = 'failed', errorCode = 'interrupted',
+                UPDATE message SET status = 'failed', errorCode = ?,
                 errorMessage = 'the gateway stopped before this message reached a provider; it was not sent', updatedAt = ?
                 WHERE status = 'sending' AND expiresAt IS NULL AND dispatchStartedAt IS NULL RETURNING id
-                """, arguments: [now])
+                """, arguments: [MessageError.interrupted.rawValue, now])
             for id in interrupted {
                 try StatusEventRecord(messageId: id, status: MessageStatus.failed.rawValue, source: "recovery", at: now).insert(db)
             }
@@ -112,7 +112,7 @@ public struct SQLiteMessageStore: MessageStore {
             let stuck = try MessageRecord.filter(MessageRecord.Columns.status == MessageStatus.sending.rawValue).fetchAll(db)
             for var record in stuck {
                 record.status = MessageStatus.unknown.rawValue
-                record.errorCode = "status_unknown"
+                record.errorCode = MessageError.statusUnknown.rawValue
                 record.errorMessage = "the gateway stopped while this message was being sent; it may have reached the provider"
                 record.updatedAt = now
                 try record.update(db)

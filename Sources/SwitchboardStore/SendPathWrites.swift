@@ -66,7 +66,7 @@ enum SendPathWrites {
         let at = text(completion.at)
         guard let row = try Row.fetchOne(statement, arguments: [
             completion.status.rawValue, completion.route, completion.account, completion.provider, completion.providerMessageId,
-            completion.errorCode, completion.errorMessage, completion.providerCode, at, completion.messageId,
+            completion.errorCode?.rawValue, completion.errorMessage, completion.providerCode, at, completion.messageId,
         ]) else { return false }
         try appendStatus(db, messageId: completion.messageId, status: completion.status.rawValue, source: "gateway", at: completion.at)
         let recipient: String = row[0]
@@ -90,7 +90,7 @@ enum SendPathWrites {
         case .failed:
             try Outbox.enqueue(db, type: .messageFailed, data: [
                 "messageId": completion.messageId, "to": "+" + recipient, "status": completion.status.rawValue, "account": completion.account,
-                "provider": completion.provider, "errorCode": completion.errorCode, "errorMessage": completion.errorMessage,
+                "provider": completion.provider, "errorCode": completion.errorCode?.rawValue, "errorMessage": completion.errorMessage,
                 "providerCode": completion.providerCode,
             ], at: completion.at)
         default:

@@ -43,3 +43,16 @@ import Testing
         #expect(Self.exposition(second.registry).contains(#"switchboard_messages_total{status="sent",error="none"} 2"#))
     }
 }
+
+/// The stored error code is the message's own (Core's `MessageError`); the HTTP error is derived from it in one place.
+@Suite struct MessageErrorMappingTests {
+    @Test(arguments: MessageError.allCases)
+    func everyMessageErrorHasAnHTTPError(error: MessageError) {
+        let code = APIError.Code(error)
+        switch error {
+        case .expired, .deliveryFailed: #expect(code == .providerError)
+        case .interrupted: #expect(code == .internalError)
+        default: #expect(code.rawValue == error.rawValue, "the shared codes keep their words")
+        }
+    }
+}

@@ -119,7 +119,7 @@ import Testing
                 for id in ["m1", "m2"] {
                     try await store.insert([NewMessage(id: id, recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil, createdAt: Date())])
                     try await store.complete([MessageCompletion(messageId: id, status: .failed, route: nil, account: "k", provider: "klaros", providerMessageId: nil,
-                                                                errorCode: "provider_error", errorMessage: "no", providerCode: nil, at: Date())], idempotency: nil)
+                                                                errorCode: .providerError, errorMessage: "no", providerCode: nil, at: Date())], idempotency: nil)
                 }
                 let due = try await store.dueDeliveries(now: Date().addingTimeInterval(1), limit: 2)
                 try #require(due.count == 2)
@@ -156,7 +156,7 @@ import Testing
                 let webhook = try await store.createWebhook(url: url, events: [], secret: "whsec_dGVzdC1zZWNyZXQtMDEyMzQ1Njc4OWFi", at: Date())
                 try await store.insert([NewMessage(id: "m1", recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil, createdAt: Date())])
                 try await store.complete([MessageCompletion(messageId: "m1", status: .failed, route: nil, account: "k", provider: "klaros", providerMessageId: nil,
-                                                            errorCode: "provider_error", errorMessage: "no", providerCode: nil, at: Date())], idempotency: nil)
+                                                            errorCode: .providerError, errorMessage: "no", providerCode: nil, at: Date())], idempotency: nil)
                 let due = try #require(try await store.dueDeliveries(now: Date().addingTimeInterval(1), limit: 1).first)
                 let metrics = GatewayMetrics()
                 let service = WebhookDeliveryService(store: store, client: client, logger: Logger(label: "test"),

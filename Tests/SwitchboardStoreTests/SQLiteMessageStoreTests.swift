@@ -31,7 +31,7 @@ import Testing
         #expect(try await store.messages(MessageQuery(limit: 10)).map(\.id) == ["new", "mid", "old"])
         #expect(try await store.messages(MessageQuery(to: "919812345678", limit: 10)).map(\.id) == ["new", "old"])
         #expect(try await store.messages(MessageQuery(limit: 1)).map(\.id) == ["new"])
-        try await store.complete([MessageCompletion(messageId: "mid", status: .failed, route: nil, account: nil, provider: nil, providerMessageId: nil, errorCode: "provider_error", errorMessage: "x", providerCode: nil, at: now)], idempotency: nil)
+        try await store.complete([MessageCompletion(messageId: "mid", status: .failed, route: nil, account: nil, provider: nil, providerMessageId: nil, errorCode: .providerError, errorMessage: "x", providerCode: nil, at: now)], idempotency: nil)
         #expect(try await store.messages(MessageQuery(status: .failed, limit: 10)).map(\.id) == ["mid"])
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SwitchboardCore
 
 /// An error answered to an app: an HTTP status and `{"error": {"code", "message", …}}`. Codes are a closed set.
 public struct APIError: HTTPResponseError, Sendable {
@@ -68,5 +69,23 @@ public struct APIError: HTTPResponseError, Sendable {
         if code == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if code == .storeUnavailable { headers[.retryAfter] = "\(Self.storeRetryAfterSeconds)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.encoded())))
+    }
+}
+
+extension APIError.Code {
+    /// The one place a message's error becomes an HTTP error.
+    init(_ error: MessageError) {
+        self = switch error {
+        case .invalidRequest: .invalidRequest
+        case .invalidRecipient: .invalidRecipient
+        case .invalidContent: .invalidContent
+        case .needsTemplate: .needsTemplate
+        case .optedOut: .optedOut
+        case .providerError, .expired, .deliveryFailed: .providerError
+        case .noRouteAvailable: .noRouteAvailable
+        case .statusUnknown: .statusUnknown
+        case .interrupted: .internalError
+        case .internalError: .internalError
+        }
     }
 }

@@ -133,7 +133,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
             var details = MessageView.errorExtras(code: error.rawValue, providerCode: settlements[0].providerCode)
             details["messageId"] = .string(ids[0])
             details["attempts"] = MessageView.attempts(results[0].attempts)
-            let apiError = APIError(error, settlements[0].message ?? error.rawValue, details: details)
+            let apiError = APIError(APIError.Code(error), settlements[0].message ?? error.rawValue, details: details)
             answer = Answer(status: apiError.status, body: apiError.body)
         } else {
             answer = Answer(status: .ok, body: .object(["data": .array(entries)]))

@@ -145,9 +145,8 @@ struct QueueWorker<Store: GatewayStore>: Service {
                 retries.append((message.id, at, countsAsAttempt))
             case .expire:
                 var expired = Settlement(result, id: message.id)
-                expired.error = .providerError
+                expired.error = .expired
                 expired.message = "validity period ended after \(message.queueAttempts + 1) tries; last: \(expired.message ?? "")"
-                expired.errorCodeOverride = "expired"
                 settled.append(expired)
             case .settle:
                 settled.append(Settlement(result, id: message.id))

@@ -10,14 +10,12 @@ struct Settlement: Sendable {
     var route: String?
     var account: Account?
     var providerMessageId: String?
-    var error: APIError.Code?
+    var error: MessageError?
     var message: String?
     var providerCode: String?
-    /// Stored instead of the error's own code (e.g. "expired" for a queued message out of time).
-    var errorCodeOverride: String?
 
     /// Refused before any provider call.
-    init(id: String, blocked: APIError.Code, message: String?) {
+    init(id: String, blocked: MessageError, message: String?) {
         self.id = id
         status = .failed
         error = blocked
@@ -63,12 +61,12 @@ struct Settlement: Sendable {
     }
 
     /// The error code the message is stored (and counted) with.
-    var errorCode: String? { errorCodeOverride ?? error?.rawValue }
+    var errorCode: String? { error?.rawValue }
 
     func completion(at date: Date) -> MessageCompletion {
         MessageCompletion(
             messageId: id, status: status, route: route, account: account?.id, provider: account?.provider, providerMessageId: providerMessageId,
-            errorCode: errorCode, errorMessage: message, providerCode: providerCode, at: date)
+            errorCode: error, errorMessage: message, providerCode: providerCode, at: date)
     }
 
     func view(to recipient: PhoneNumber, attempts: [Attempt], createdAt: Date) -> JSONValue {
