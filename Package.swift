@@ -30,7 +30,10 @@ let package = Package(
         // Domain, E.164, Provider protocol, catalog, config and the routing engine. No I/O modules.
         .target(name: "SwitchboardCore"),
         // Performs the engine's decisions: health board, retry budget, batching by account.
-        .target(name: "SwitchboardDispatch", dependencies: ["SwitchboardCore"]),
+        .target(
+            name: "SwitchboardDispatch",
+            dependencies: ["SwitchboardCore", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
         .target(
             name: "SwitchboardProviders",
             dependencies: [

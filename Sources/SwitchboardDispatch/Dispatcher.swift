@@ -225,18 +225,18 @@ public struct Dispatcher: Sendable {
         }
         // A connection's worth of room first, so that what `willSend` lets through goes out without waiting for one.
         let host = ConnectionPermits.host(of: account.baseURL)
-        if let permits, !(await permits.tryAcquire(host)) {
+        if let permits, !permits.tryAcquire(host) {
             await willWait(batch.indices)
             await permits.acquire(host)
         }
         // Before the account is taken, so a refusal leaves no half-open probe or retry counted.
         guard await willSend(batch.indices) else {
-            await permits?.release(host)
+            permits?.release(host)
             await pacer?.release(account: account.id, count: batch.indices.count)
             return batch.indices.map { ($0, .skipped(account, .notRecorded)) }
         }
         guard await health.acquire(account.id, now: clock.now(), isRetry: batch.isRetry) else {
-            await permits?.release(host)
+            permits?.release(host)
             await pacer?.release(account: account.id, count: batch.indices.count)
             return batch.indices.map { ($0, .skipped(account, .probeInFlight)) }
         }
@@ -246,7 +246,7 @@ public struct Dispatcher: Sendable {
             callbackURL: callbackURL(account))
         let started = clock.now()
         let answers = await provider.send(send, account: account, timeout: .milliseconds(batch.timeoutMs))
-        await permits?.release(host)
+        permits?.release(host)
         let ended = clock.now()
         // One provider request is one health event for the account, whatever the batch size.
         let representative = answers.first { $0.failure == nil }?.outcome ?? answers.first?.outcome
