@@ -101,17 +101,7 @@ enum SendPathWrites {
 
     /// The text of a stored `{"text": …}` body; nil for templates.
     static func bodyText(_ stored: String) -> String? {
-        guard case .object(let members)? = JSONParser.parse(stored.utf8, as: StoredBody.self), case .text(let text)? = members["text"] else { return nil }
+        guard case .string(let text)? = JSONValue.parse(stored.utf8)?["text"] else { return nil }
         return text
-    }
-
-    /// Just enough of a JSON tree to read a stored body's text.
-    private enum StoredBody: JSONTree {
-        case text(String), object([String: StoredBody]), other
-        static func string(_ value: String) -> StoredBody { .text(value) }
-        static func number(_ value: Double, integer: Int?) -> StoredBody { .other }
-        static func bool(_ value: Bool) -> StoredBody { .other }
-        static var null: StoredBody { .other }
-        static func array(_ values: [StoredBody]) -> StoredBody { .other }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardApp
+import SwitchboardCore
 import Testing
 
 @Suite("JSONValue")

@@ -1,4 +1,5 @@
 import Hummingbird
+import SwitchboardCore
 
 enum JSONResponse {
     static func make(_ status: HTTPResponse.Status = .ok, _ body: JSONValue) -> Response {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SwitchboardCore
 import SwitchboardStore
 
 /// GET /healthz, /metrics and /openapi.json: unauthenticated.

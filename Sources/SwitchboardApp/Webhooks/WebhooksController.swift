@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SwitchboardCore
 import SwitchboardStore
 
 /// POST/GET /v1/webhooks, DELETE /v1/webhooks/{id}, GET /v1/webhooks/{id}/deliveries.
