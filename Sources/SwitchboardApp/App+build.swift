@@ -45,17 +45,8 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
         return Dispatcher(
             table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock(),
             pacer: Pacer(limits: .init(ratePerSecond: rates)),
-            callbackURL: { account in kaleyraCallbackURL(publicURL: publicURL, account: account) },
+            callbackURL: { account in providers[account.provider]?.callbackURL(publicURL: publicURL, account: account) },
             permits: ConnectionPermits(limit: HTTPClient.Configuration.providerCalls.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit))
-    }
-
-    /// Kaleyra reports each message's status to the URL given on the send; it carries the account's token, as Kaleyra signs nothing.
-    static func kaleyraCallbackURL(publicURL: String, account: Account) -> String? {
-        guard account.provider == "kaleyra" else { return nil }
-        let base = "\(publicURL)/inbound/kaleyra/\(account.id)/status"
-        guard let token = account.inboundToken?.value, !token.isEmpty else { return base }
-        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
-        return base + "?token=" + (token.addingPercentEncoding(withAllowedCharacters: unreserved) ?? token)
     }
 }
 

@@ -183,4 +183,16 @@ import Testing
             #expect(await host.requests.count(endpoint: "kaleyra.in") == 1)
         }
     }
+
+    @Test func theCallbackURLCarriesTheAccountsTokenEscaped() {
+        let withToken = Account(
+            id: "kaleyra-in", provider: "kaleyra", apiKey: Secret("k"), baseURL: "https://api.in.kaleyra.io", inboundToken: Secret("a b&c"))
+        let without = Account(id: "kaleyra-in", provider: "kaleyra", apiKey: Secret("k"), baseURL: "https://api.in.kaleyra.io")
+        #expect(provider.callbackURL(publicURL: "https://gw.example.com", account: withToken)
+            == "https://gw.example.com/inbound/kaleyra/kaleyra-in/status?token=a%20b%26c")
+        #expect(provider.callbackURL(publicURL: "https://gw.example.com", account: without)
+            == "https://gw.example.com/inbound/kaleyra/kaleyra-in/status")
+        let klaros = KlarosProvider(catalog: TestSupport.klarosCatalog, client: TestSupport.client)
+        #expect(klaros.callbackURL(publicURL: "https://gw.example.com", account: without) == nil, "Klaros is configured with its own")
+    }
 }

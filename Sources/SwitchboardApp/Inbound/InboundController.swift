@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SwitchboardCore
+import SwitchboardProviders
 import SwitchboardStore
 
 /// Provider callbacks: POST /inbound/klaros/{account} (signed events), and Kaleyra's status and receive URLs

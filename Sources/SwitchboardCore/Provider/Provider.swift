@@ -6,6 +6,9 @@ public protocol Provider: Sendable {
 
     /// Sends to every recipient in `request` through `account`: one result per recipient, in request order.
     /// Never throws: transport errors become `unavailable` or `ambiguous` failures.
+    /// See the default: nil unless the provider takes a callback URL per send.
+    func callbackURL(publicURL: String, account: Account) -> String?
+
     func send(_ request: SendRequest, account: Account, timeout: Duration) async -> [RecipientResult]
 
     func listTemplates(account: Account) async throws(ProviderOperationError) -> [ProviderTemplate]
@@ -14,6 +17,10 @@ public protocol Provider: Sendable {
 }
 
 extension Provider {
+    /// The status callback URL this provider takes on each send, for `account`, when the gateway is reached at
+    /// `publicURL`; nil for providers configured with a callback URL of their own.
+    public func callbackURL(publicURL: String, account: Account) -> String? { nil }
+
     public func listTemplates(account: Account) async throws(ProviderOperationError) -> [ProviderTemplate] {
         throw .unsupported(provider: name, operation: "templates")
     }

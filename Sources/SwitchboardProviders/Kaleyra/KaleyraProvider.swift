@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import NIOCore
 import SwitchboardCore
@@ -11,6 +12,15 @@ public struct KaleyraProvider: Provider {
     private let exchange: ProviderExchange
     private let parser: KaleyraResponseParser
     private let validator: KaleyraValidator
+
+    /// Kaleyra reports each message's status to the URL given on the send; it carries the account's token, as
+    /// Kaleyra signs nothing.
+    public func callbackURL(publicURL: String, account: Account) -> String? {
+        let base = "\(publicURL)/inbound/kaleyra/\(account.id)/status"
+        guard let token = account.inboundToken?.value, !token.isEmpty else { return base }
+        let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+        return base + "?token=" + (token.addingPercentEncoding(withAllowedCharacters: unreserved) ?? token)
+    }
 
     public init(catalog: ProviderCatalog, client: HTTPClient, logger: Logger = Logger(label: "switchboard.kaleyra")) {
         self.catalog = catalog
