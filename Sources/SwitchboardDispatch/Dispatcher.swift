@@ -66,6 +66,8 @@ public struct Dispatcher: Sendable {
     public let callbackURL: @Sendable (Account) -> String?
     /// Provider requests in flight per host; nil lets every request through at once.
     public let permits: ConnectionPermits?
+    /// Each account's permit key, worked out once rather than on every provider call.
+    private let hosts: [String: String]
     private let seeds: @Sendable () -> UInt64
 
     public init(
@@ -80,6 +82,7 @@ public struct Dispatcher: Sendable {
         self.pacer = pacer
         self.callbackURL = callbackURL
         self.permits = permits
+        self.hosts = Dictionary(table.accounts.map { ($0.id, ConnectionPermits.host(of: $0.baseURL)) }, uniquingKeysWith: { a, _ in a })
         self.seeds = seeds
     }
 
@@ -224,7 +227,7 @@ public struct Dispatcher: Sendable {
             }
         }
         // A connection's worth of room first, so that what `willSend` lets through goes out without waiting for one.
-        let host = ConnectionPermits.host(of: account.baseURL)
+        let host = hosts[account.id] ?? ConnectionPermits.host(of: account.baseURL)
         if let permits, !permits.tryAcquire(host) {
             await willWait(batch.indices)
             await permits.acquire(host)

@@ -1,7 +1,7 @@
 /// One provider call made for one recipient, and what the engine decided after it.
 public struct Attempt: Sendable, Hashable, Codable {
     /// What the provider call came to.
-    public enum Outcome: Sendable, Hashable, Codable {
+    public enum Outcome: Sendable, Hashable, TextCoded {
         case accepted
         case failed(FailureClass)
 
@@ -22,23 +22,10 @@ public struct Attempt: Sendable, Hashable, Codable {
                 return nil
             }
         }
-
-        public init(from decoder: Decoder) throws {
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let outcome = Outcome(text: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown outcome \(text)"))
-            }
-            self = outcome
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        }
     }
 
     /// What the engine did after the call.
-    public enum Decision: Sendable, Hashable, Codable {
+    public enum Decision: Sendable, Hashable, TextCoded {
         case done
         /// Ambiguous under `onAmbiguous: hold`: it may have been sent, so nothing more is tried.
         case hold
@@ -75,19 +62,6 @@ public struct Attempt: Sendable, Hashable, Codable {
             default: return nil
             }
         }
-
-        public init(from decoder: Decoder) throws {
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let decision = Decision(text: text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown decision \(text)"))
-            }
-            self = decision
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        }
     }
 
     public var account: String
@@ -109,5 +83,26 @@ public struct Attempt: Sendable, Hashable, Codable {
         self.providerMessageId = providerMessageId
         self.durationMs = durationMs
         self.decision = decision
+    }
+}
+
+/// A value kept and sent as its words: encoded as `text`, decoded with `init?(text:)`.
+public protocol TextCoded: Codable {
+    var text: String { get }
+    init?(text: String)
+}
+
+extension TextCoded {
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let value = Self(text: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown \(Self.self) \(text)"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
     }
 }
