@@ -38,13 +38,19 @@ import Testing
                 try await withThrowingTaskGroup(of: Bool?.self) { group in
                     group.addTask {
                         try await Task.sleep(for: delay)
-                        if let pause {
-                            for byte in text.utf8 {
-                                try await outbound.write(ByteBuffer(bytes: [byte]))
-                                try await Task.sleep(for: pause)
+                        do {
+                            if let pause {
+                                for byte in text.utf8 {
+                                    try await outbound.write(ByteBuffer(bytes: [byte]))
+                                    try await Task.sleep(for: pause)
+                                }
+                            } else {
+                                try await outbound.write(ByteBuffer(string: text))
                             }
-                        } else {
-                            try await outbound.write(ByteBuffer(string: text))
+                        } catch is ChannelError {
+                            // The server closed the connection mid-write: the reader reports that close.
+                        } catch is IOError {
+                            // The server closed the connection mid-write: the reader reports that close.
                         }
                         try await Task.sleep(for: limit)
                         return nil
