@@ -22,6 +22,11 @@ import Testing
             return RawConnection(channel: channel)
         }
 
+        /// Closes the connection the way NIOAsyncChannel requires (its writer must be finished before it goes away).
+        func close() async throws {
+            try await channel.executeThenClose { _, _ in }
+        }
+
         actor Collected {
             var text = ""
             func append(_ more: String) { text += more }
@@ -148,14 +153,14 @@ import Testing
                     }
                     let first = try await group.next() ?? nil
                     #expect(first == nil, "the third connection was served while two were held")
-                    try await held[0].channel.channel.close()
+                    try await held[0].close()
                     let later = try await group.next() ?? nil
                     group.cancelAll()
                     return later
                 }
             }
             #expect(refused?.hasPrefix("HTTP/1.1 200") == true, "once one closed, the waiting connection was served")
-            try? await held[1].channel.channel.close()
+            try await held[1].close()
         }
     }
 }
