@@ -63,10 +63,12 @@ public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies
     ConversationsController(store: dependencies.store, wallClock: dependencies.wallClock).addRoutes(to: v1)
     WebhooksController(store: dependencies.store, policy: WebhookURLPolicy(allowPrivateNetworks: dependencies.configuration.webhooks.allowPrivateNetworks))
         .addRoutes(to: v1)
-    InboundController(store: dependencies.store, table: dependencies.configuration.table, wallClock: dependencies.wallClock)
-        .addRoutes(to: router)
+    let inbound = InboundController(
+        store: dependencies.store, table: dependencies.configuration.table, providers: dependencies.dispatcher.providers,
+        wallClock: dependencies.wallClock)
+    inbound.addRoutes(to: router)
     // Last: it wraps only the not-found responder.
-    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes, refine: inbound.allowedMethods))
     return router
 }
 

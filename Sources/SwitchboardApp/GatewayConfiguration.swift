@@ -37,7 +37,8 @@ public struct GatewayConfiguration: Sendable {
     ) throws(ConfigLoadError) -> GatewayConfiguration {
         // Every problem in the file at once, whichever section it is in.
         var problems: [ConfigProblem] = []
-        let loader = GatewayConfigLoader(file: file, environment: environment, catalogs: catalogs)
+        let loader = GatewayConfigLoader(
+            file: file, environment: environment, catalogs: catalogs, settingsSchemas: ProviderRegistry.settingsSchemas)
         var table: RouteTable?
         switch loader.load(data) {
         case .success(let loaded): table = loaded

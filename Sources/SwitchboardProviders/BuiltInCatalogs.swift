@@ -3,6 +3,61 @@
 /// The provider catalogs built into the binary, by file name, as the files' bytes.
 enum BuiltInCatalogs {
     static let files: [(name: String, text: String)] = [
+        ("cloud-api.json", #"""
+{
+  "name": "cloud-api",
+  "wireFormat": "json",
+  "auth": "bearer",
+  "pods": {},
+  "baseURL": "https://graph.facebook.com",
+  "accountDefaults": {"apiVersion": "v21.0"},
+  "limits": {"maxBatch": 1, "refMaxLength": 255, "textMaxLength": 4096, "messagesPerSecond": 80},
+  "supportsTemplates": true,
+  "errors": {
+    "1": {"class": "unavailable", "meaning": "API unknown error (transient)"},
+    "2": {"class": "unavailable", "meaning": "API service temporarily unavailable"},
+    "131000": {"class": "unavailable", "meaning": "something went wrong"},
+    "131016": {"class": "unavailable", "meaning": "service overloaded"},
+    "131057": {"class": "unavailable", "meaning": "account in maintenance mode"},
+    "4": {"class": "rate_limited", "meaning": "too many API calls"},
+    "80007": {"class": "rate_limited", "meaning": "WABA rate limit"},
+    "130429": {"class": "rate_limited", "meaning": "Cloud API throughput reached"},
+    "131056": {"class": "rate_limited", "scope": "recipient", "meaning": "pair rate: too many messages to this customer"},
+    "131048": {"class": "rate_limited", "meaning": "spam rate limit (quality)"},
+    "0": {"class": "unauthorized", "meaning": "authentication exception"},
+    "190": {"class": "unauthorized", "meaning": "access token expired or invalid"},
+    "3": {"class": "unauthorized", "meaning": "capability or permission missing"},
+    "10": {"class": "unauthorized", "meaning": "permission denied"},
+    "200": {"class": "unauthorized", "meaning": "permission error"},
+    "131005": {"class": "unauthorized", "meaning": "access denied"},
+    "131030": {"class": "invalid_sender", "meaning": "recipient not in allowed list (test number)"},
+    "131031": {"class": "invalid_sender", "meaning": "business account locked"},
+    "131042": {"class": "unauthorized", "meaning": "payment issue"},
+    "131045": {"class": "invalid_sender", "meaning": "phone number not registered"},
+    "368": {"class": "invalid_sender", "meaning": "temporarily blocked for policy violations"},
+    "130497": {"class": "invalid_sender", "meaning": "business cannot message users in this country"},
+    "131026": {"class": "invalid_recipient", "meaning": "message undeliverable"},
+    "131050": {"class": "invalid_recipient", "meaning": "user stopped marketing messages"},
+    "131049": {"class": "invalid_recipient", "meaning": "not delivered to maintain ecosystem health"},
+    "130472": {"class": "invalid_recipient", "meaning": "user's number is part of an experiment"},
+    "100": {"class": "invalid_content", "meaning": "invalid parameter"},
+    "131008": {"class": "invalid_content", "meaning": "required parameter missing"},
+    "131009": {"class": "invalid_content", "meaning": "parameter value not valid"},
+    "131021": {"class": "invalid_content", "meaning": "recipient cannot be sender"},
+    "131051": {"class": "invalid_content", "meaning": "unsupported message type"},
+    "132000": {"class": "invalid_content", "meaning": "template parameter count mismatch"},
+    "132005": {"class": "invalid_content", "meaning": "translated text too long"},
+    "132007": {"class": "invalid_content", "meaning": "template format character policy violated"},
+    "132008": {"class": "invalid_content", "meaning": "template parameter format mismatch"},
+    "132012": {"class": "invalid_content", "meaning": "template parameter format mismatch"},
+    "132001": {"class": "template_not_found", "meaning": "template does not exist in this language"},
+    "132015": {"class": "template_not_found", "meaning": "template paused"},
+    "132016": {"class": "template_not_found", "meaning": "template disabled"},
+    "131047": {"class": "needs_template", "meaning": "more than 24 hours since the customer last replied"}
+  },
+  "httpStatus": {"400": "invalid_content", "401": "unauthorized", "403": "unauthorized", "404": "unauthorized", "429": "rate_limited", "5xx": "unavailable"}
+}
+"""#),
         ("kaleyra.json", #"""
 {
   "name": "kaleyra",

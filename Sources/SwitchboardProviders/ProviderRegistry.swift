@@ -4,19 +4,30 @@ import SwitchboardCore
 
 /// Every provider adapter the gateway has, by the name its catalog (`providers/<name>.json`) and accounts use. A
 /// catalog without an adapter here cannot carry messages: an account naming it is a configuration error.
+/// Adding a provider is one line here, its folder, its catalog and its simulator.
 public enum ProviderRegistry {
     public typealias MakeAdapter = @Sendable (_ catalog: ProviderCatalog, _ client: HTTPClient, _ logger: Logger) -> any Provider
 
-    public static let adapters: [String: MakeAdapter] = [
-        "kaleyra": { KaleyraProvider(catalog: $0, client: $1, logger: $2) },
-        "klaros": { KlarosProvider(catalog: $0, client: $1, logger: $2) },
+    /// How to build a provider's adapter, and the account keys that only it reads.
+    public struct Entry: Sendable {
+        public var make: MakeAdapter
+        public var settings: any AccountSettingsSchema
+    }
+
+    public static let adapters: [String: Entry] = [
+        "kaleyra": Entry(make: { KaleyraProvider(catalog: $0, client: $1, logger: $2) }, settings: KaleyraSettings.Schema()),
+        "klaros": Entry(make: { KlarosProvider(catalog: $0, client: $1, logger: $2) }, settings: NoAccountSettings()),
+        "cloud-api": Entry(make: { CloudAPIProvider(catalog: $0, client: $1, logger: $2) }, settings: CloudAPISettings.Schema()),
     ]
+
+    /// Each adapter's account keys, for the config loader.
+    public static var settingsSchemas: [String: any AccountSettingsSchema] { adapters.mapValues(\.settings) }
 
     /// An adapter for each catalog that has one.
     public static func providers(for catalogs: [String: ProviderCatalog], client: HTTPClient, logger: Logger) -> [String: any Provider] {
         var providers: [String: any Provider] = [:]
         for (name, catalog) in catalogs {
-            if let make = adapters[name] { providers[name] = make(catalog, client, logger) }
+            if let entry = adapters[name] { providers[name] = entry.make(catalog, client, logger) }
         }
         return providers
     }

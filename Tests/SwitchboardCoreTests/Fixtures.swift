@@ -2,7 +2,8 @@ import SwitchboardCore
 
 enum Fixtures {
     static func account(_ id: String, provider: String = "kaleyra", region: String? = nil, from: String) -> Account {
-        Account(id: id, provider: provider, pod: region, region: region, sid: "SID", apiKey: Secret("k"), from: from, baseURL: "http://127.0.0.1:1")
+        Account(id: id, provider: provider, pod: region, region: region, apiKey: Secret("k"), from: from, baseURL: "http://127.0.0.1:1",
+                settings: AccountSettings(["sid": "SID"]))
     }
 
     static let inAccount = account("kaleyra-in", region: "in", from: "+919000000001")

@@ -14,8 +14,28 @@ import Testing
         ]
     }()
 
+    /// A provider's own keys as an adapter would declare them: the loader knows only what it is given.
+    struct SIDSchema: AccountSettingsSchema {
+        var keys: [String: AccountSettingKind] { ["sid": .string, "useGET": .bool] }
+        func problems(in settings: AccountSettings, account: Account) -> [(path: String, message: String)] {
+            (settings.string("sid") ?? "").isEmpty ? [(".sid", "is required")] : []
+        }
+    }
+
     private func load(_ json: String, env: [String: String] = ["KEY": "secret-value"]) -> Result<RouteTable, ConfigLoadError> {
-        GatewayConfigLoader(file: "gateway.json", environment: env, catalogs: Self.catalogs).load(Data(json.utf8))
+        GatewayConfigLoader(file: "gateway.json", environment: env, catalogs: Self.catalogs, settingsSchemas: ["kaleyra": SIDSchema()])
+            .load(Data(json.utf8))
+    }
+
+    @Test func providerKeysBecomeSettingsAndOtherProvidersKeysAreUnknown() throws {
+        let json = #"{"accounts":[{"id":"a","provider":"kaleyra","pod":"in","sid":"HX1","useGET":true,"apiKey":"k"}],"routes":[{"name":"r","targets":["a"]}]}"#
+        let account = try #require(try load(json).get().account("a"))
+        #expect(account.settings.string("sid") == "HX1")
+        #expect(account.settings.bool("useGET") == true)
+        #expect(!account.settings.description.contains("HX1"))
+        let foreign = #"{"accounts":[{"id":"a","provider":"klaros","baseURL":"http://x","apiKey":"k","sid":"HX1"}],"routes":[{"name":"r","targets":["a"]}]}"#
+        guard case .failure(let error) = load(foreign) else { Issue.record("klaros took a sid"); return }
+        #expect(error.problems.map(\.path) == ["$.accounts[0].sid"])
     }
 
     @Test func issueExampleLoadsWithEnvironmentReferences() throws {
@@ -73,6 +93,7 @@ import Testing
         (#"{"accounts":[{"id":"a","provider":"klaros","baseURL":"http://x","apiKey":"k"}],"routes":[{"name":"r","targets":"a"}]}"#, "$.routes[0].targets", "expected"),
         (#"{"accounts":[{"id":"a","provider":"klaros","baseURL":"http://x","apiKey":"k"}],"routes":[{"name":"r","targets":["a"],"failover":"same-region"}]}"#, "$.routes[0].targets[0]", "needs a region"),
         (#"{"accounts": [}"#, "$", "not valid JSON"),
+        (#"{"accounts":[{"id":"a","provider":"kaleyra","pod":"in","sid":"S","useGET":"yes","apiKey":"k"}],"routes":[{"name":"r","targets":["a"]}]}"#, "$.accounts[0].useGET", "true or false"),
     ]
 
     @Test(arguments: broken)

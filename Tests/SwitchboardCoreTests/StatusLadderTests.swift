@@ -14,11 +14,6 @@ import Testing
         #expect(current.advanced(by: incoming) == expected)
     }
 
-    @Test(arguments: [("sent", MessageStatus?.some(.sent)), ("DELIVERED", .delivered), ("read", .read), ("failed", .failed), ("0", .failed), ("NOT-SENT", .failed), ("queued", nil)])
-    func providerWordsMapToStatuses(word: String, expected: MessageStatus?) {
-        #expect(MessageStatus(providerWord: word) == expected)
-    }
-
     @Test(arguments: [(1, Int?.some(5)), (2, 300), (3, 1800), (4, 7200), (5, 18000), (6, 36000), (7, 36000), (8, nil)])
     func webhookRetryScheduleIsImmediateThenSvixSteps(attemptsMade: Int, delay: Int?) {
         #expect(WebhookRetrySchedule.delayAfter(attemptsMade: attemptsMade) == delay)

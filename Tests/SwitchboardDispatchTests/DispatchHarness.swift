@@ -42,7 +42,7 @@ struct DispatchHarness {
 
     static func dispatcher(_ host: SimulatorHost, policy: String = #"{"backoff": {"baseMs": 5, "maxMs": 20}}"#) async throws -> Dispatcher {
         let json = await config(host, policy: policy)
-        let table = try GatewayConfigLoader(file: "test", environment: [:], catalogs: catalogs).load(Data(json.utf8)).get()
+        let table = try GatewayConfigLoader(file: "test", environment: [:], catalogs: catalogs, settingsSchemas: ProviderRegistry.settingsSchemas).load(Data(json.utf8)).get()
         let providers: [String: any Provider] = [
             "kaleyra": KaleyraProvider(catalog: catalogs["kaleyra"]!, client: client),
             "klaros": KlarosProvider(catalog: catalogs["klaros"]!, client: client),

@@ -6,7 +6,7 @@ import Testing
 @Suite struct CatalogLoaderTests {
     @Test func repositoryCatalogsLoad() throws {
         let catalogs = try CatalogLoader.load(directory: TestSupport.repoRoot + "/providers")
-        #expect(Set(catalogs.keys) == ["kaleyra", "klaros"])
+        #expect(Set(catalogs.keys) == ["cloud-api", "kaleyra", "klaros"])
         #expect(Set(catalogs["kaleyra"]!.pods.keys) == ["in", "sg", "eu", "na"])
         #expect(catalogs["klaros"]!.limits.maxBatch == 1)
     }

@@ -68,8 +68,9 @@ import Testing
     @Test func eachPodIsReachedAtItsOwnBaseURL() async throws {
         try await TestSupport.simulators().withRunning { host in
             let eu = Account(
-                id: "kaleyra-eu", provider: "kaleyra", pod: "eu", sid: "HXEU001", apiKey: Secret("kal-eu-key"),
-                from: "+449000000001", baseURL: await host.baseURL(KaleyraSimulator.endpoint(pod: "eu"))!)
+                id: "kaleyra-eu", provider: "kaleyra", pod: "eu", apiKey: Secret("kal-eu-key"),
+                from: "+449000000001", baseURL: await host.baseURL(KaleyraSimulator.endpoint(pod: "eu"))!,
+                settings: AccountSettings(["sid": "HXEU001"]))
             let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+447700900123"), body: .text("hi")), account: eu, timeout: .seconds(2))
             #expect(results.first?.failure == nil)
             #expect(await host.requests.count(endpoint: "kaleyra.eu") == 1)
@@ -186,7 +187,8 @@ import Testing
 
     @Test func theCallbackURLCarriesTheAccountsTokenEscaped() {
         let withToken = Account(
-            id: "kaleyra-in", provider: "kaleyra", apiKey: Secret("k"), baseURL: "https://api.in.kaleyra.io", inboundToken: Secret("a b&c"))
+            id: "kaleyra-in", provider: "kaleyra", apiKey: Secret("k"), baseURL: "https://api.in.kaleyra.io",
+            settings: AccountSettings(["inboundToken": "a b&c"]))
         let without = Account(id: "kaleyra-in", provider: "kaleyra", apiKey: Secret("k"), baseURL: "https://api.in.kaleyra.io")
         #expect(provider.callbackURL(publicURL: "https://gw.example.com", account: withToken)
             == "https://gw.example.com/inbound/kaleyra/kaleyra-in/status?token=a%20b%26c")

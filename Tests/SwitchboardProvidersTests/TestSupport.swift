@@ -34,8 +34,9 @@ enum TestSupport {
 
     static func kaleyraAccount(_ host: SimulatorHost, pod: String = "in", apiKey: String = "kal-in-key", from: String? = kaleyraLine, useGET: Bool = false) async -> Account {
         Account(
-            id: "kaleyra-\(pod)", provider: "kaleyra", pod: pod, region: pod, sid: pod == "in" ? "HXIN001" : "HXEU001",
-            apiKey: Secret(apiKey), from: from, baseURL: await host.baseURL(KaleyraSimulator.endpoint(pod: pod))!, useGET: useGET)
+            id: "kaleyra-\(pod)", provider: "kaleyra", pod: pod, region: pod, apiKey: Secret(apiKey), from: from,
+            baseURL: await host.baseURL(KaleyraSimulator.endpoint(pod: pod))!,
+            settings: AccountSettings(["sid": .string(pod == "in" ? "HXIN001" : "HXEU001"), "useGET": .bool(useGET)]))
     }
 
     static func klarosAccount(_ host: SimulatorHost, apiKey: String = "uni_live_test", from: String? = klarosLine) async -> Account {

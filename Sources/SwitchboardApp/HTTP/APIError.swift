@@ -14,6 +14,7 @@ public struct APIError: HTTPResponseError, Sendable {
         case noRouteAvailable = "no_route_available"
         case statusUnknown = "status_unknown"
         case unauthorized
+        case forbidden
         case notFound = "not_found"
         case methodNotAllowed = "method_not_allowed"
         case payloadTooLarge = "payload_too_large"
@@ -33,6 +34,7 @@ public struct APIError: HTTPResponseError, Sendable {
             case .unsupportedMediaType: .unsupportedMediaType
             case .statusUnknown: .gatewayTimeout
             case .unauthorized: .unauthorized
+            case .forbidden: .forbidden
             case .notFound: .notFound
             case .methodNotAllowed: .methodNotAllowed
             case .payloadTooLarge: .contentTooLarge

@@ -6,8 +6,11 @@ import Hummingbird
 struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Each route's path segments (nil for a `{parameter}`) and the methods it takes.
     private let routes: [(segments: [String?], methods: [String])]
+    /// A narrower answer for paths whose methods depend on more than the route (an inbound adapter's own methods).
+    private let refine: @Sendable (_ path: [String]) -> [String]?
 
-    init(routes: [Router<Context>.RouteDescription]) {
+    init(routes: [Router<Context>.RouteDescription], refine: @escaping @Sendable (_ path: [String]) -> [String]? = { _ in nil }) {
+        self.refine = refine
         var byPath: [String: (segments: [String?], methods: Set<String>)] = [:]
         for route in routes {
             let text = route.path.description
@@ -30,7 +33,7 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
                 route.segments.count == path.count && zip(route.segments, path).allSatisfy { $0 == nil || $0 == $1 }
             }.flatMap(\.methods)
             guard !allowed.isEmpty else { throw error }
-            let allow = Set(allowed).sorted().joined(separator: ", ")
+            let allow = Set(refine(path) ?? allowed).sorted().joined(separator: ", ")
             throw MethodNotAllowed(
                 error: APIError(
                     .methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); use \(allow)"),

@@ -77,20 +77,21 @@ enum OpenAPIDocument {
         "/v1/webhooks/{id}/deliveries": {"get": {"summary": "Each delivery with its attempts, response statuses and next retry",
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
           "responses": {"200": {"description": "Deliveries"}, "404": {"$ref": "#/components/responses/Error"}}}},
-        "/inbound/klaros/{account}": {"post": {"summary": "Klaros events (message.received, message.status, message.optout), signed with X-Klaros-Signature", "security": [],
-          "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "X-Klaros-Signature", "in": "header", "required": true, "schema": {"type": "string"}}],
-          "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
-        "/inbound/kaleyra/{account}/status": {
-          "get": {"summary": "Kaleyra status callback: id, status (sent, delivered, read, failed, 0), token", "security": [],
-            "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "id", "in": "query", "schema": {"type": "string"}}, {"name": "status", "in": "query", "schema": {"type": "string"}}, {"name": "token", "in": "query", "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}}},
-          "post": {"summary": "The same, as a form or JSON body", "security": [], "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}}}
+        "/inbound/{provider}/{account}": {
+          "get": {"summary": "A provider's callback (a verification handshake, or a status or message as query parameters)", "security": [],
+            "parameters": [{"name": "provider", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "A provider's signed or token-guarded callback", "security": [],
+            "parameters": [{"name": "provider", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
         },
-        "/inbound/kaleyra/{account}/receive": {
-          "get": {"summary": "Kaleyra customer message: created_at, type, from, name, body, media_url, token", "security": [],
-            "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}}},
-          "post": {"summary": "The same, as a form or JSON body", "security": [], "parameters": [{"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}}}
+        "/inbound/{provider}/{account}/{event}": {
+          "get": {"summary": "A provider's callback at a sub-path (Kaleyra's status and receive)", "security": [],
+            "parameters": [{"name": "provider", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "event", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+          "post": {"summary": "The same, as a form or JSON body", "security": [],
+            "parameters": [{"name": "provider", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "account", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "event", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "Taken"}, "401": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
         }
       }
     }

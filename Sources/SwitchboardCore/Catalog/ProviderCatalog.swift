@@ -40,6 +40,10 @@ public struct ProviderCatalog: Sendable, Codable, Hashable {
     public var auth: String
     /// Empty for providers addressed only by an account's own baseURL.
     public var pods: [String: Pod]
+    /// Where accounts without a pod or a baseURL of their own go (a provider with one global host).
+    public var baseURL: String?
+    /// Provider-only account settings an account gets unless it sets them (an API version, say).
+    public var accountDefaults: [String: JSONValue]?
     public var limits: Limits
     public var supportsTemplates: Bool
     /// Provider error code → class.
@@ -51,8 +55,11 @@ public struct ProviderCatalog: Sendable, Codable, Hashable {
 
     public init(
         name: String, wireFormat: String, auth: String, pods: [String: Pod], limits: Limits, supportsTemplates: Bool,
-        errors: [String: ErrorRule], errorParameters: [String: String]? = nil, httpStatus: [String: FailureClass]
+        errors: [String: ErrorRule], errorParameters: [String: String]? = nil, httpStatus: [String: FailureClass],
+        baseURL: String? = nil, accountDefaults: [String: JSONValue]? = nil
     ) {
+        self.baseURL = baseURL
+        self.accountDefaults = accountDefaults
         self.name = name
         self.wireFormat = wireFormat
         self.auth = auth
@@ -67,7 +74,7 @@ public struct ProviderCatalog: Sendable, Codable, Hashable {
     /// Where an account's requests go: its own baseURL when set, else its pod's domain.
     public func baseURL(pod: String?, override: String?) -> String? {
         if let override, !override.isEmpty { return override }
-        return pod.flatMap { pods[$0.lowercased()]?.baseURL }
+        return pod.flatMap { pods[$0.lowercased()]?.baseURL } ?? baseURL
     }
 
     /// The class for a provider code, if the table knows it.
@@ -83,6 +90,9 @@ public struct ProviderCatalog: Sendable, Codable, Hashable {
         var problems: [ConfigProblem] = []
         func add(_ path: String, _ message: String) {
             problems.append(ConfigProblem(file: file, path: path, message: message))
+        }
+        if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) {
+            add("$.baseURL", "must be an http(s) URL")
         }
         if !["form", "json"].contains(wireFormat) { add("$.wireFormat", "must be \"form\" or \"json\"") }
         if !["api-key-header", "bearer"].contains(auth) { add("$.auth", "must be \"api-key-header\" or \"bearer\"") }

@@ -6,11 +6,17 @@ public struct GatewayConfigLoader: Sendable {
     public let file: String
     public let environment: [String: String]
     public let catalogs: [String: ProviderCatalog]
+    /// Each provider's own account keys, by provider name; a provider missing here has none.
+    public let settingsSchemas: [String: any AccountSettingsSchema]
 
-    public init(file: String, environment: [String: String], catalogs: [String: ProviderCatalog]) {
+    public init(
+        file: String, environment: [String: String], catalogs: [String: ProviderCatalog],
+        settingsSchemas: [String: any AccountSettingsSchema] = [:]
+    ) {
         self.file = file
         self.environment = environment
         self.catalogs = catalogs
+        self.settingsSchemas = settingsSchemas
     }
 
     /// The document with every `${VAR}` expanded, for other sections to decode from.
@@ -25,15 +31,17 @@ public struct GatewayConfigLoader: Sendable {
         let (expanded, expansionProblems) = expandCollecting(data)
         guard let expanded else { return .failure(ConfigLoadError(problems: expansionProblems)) }
         let document: GatewayFile
+        let rawAccounts: [[String: JSONValue]]
         do {
             document = try JSONDecoder().decode(GatewayFile.self, from: expanded)
+            rawAccounts = try JSONDecoder().decode(RawAccounts.self, from: expanded).accounts
         } catch let error as DecodingError {
             let (path, message) = JSONPath.describe(error)
             return .failure(ConfigLoadError(problems: expansionProblems + [problem(path, message)]))
         } catch {
             return .failure(ConfigLoadError(problems: expansionProblems + [problem("$", "\(error)")]))
         }
-        switch validate(document) {
+        switch validate(document, rawAccounts: rawAccounts) {
         case .success(let table):
             return expansionProblems.isEmpty ? .success(table) : .failure(ConfigLoadError(problems: expansionProblems))
         case .failure(let error):
@@ -55,7 +63,9 @@ public struct GatewayConfigLoader: Sendable {
         return ((try? JSONSerialization.data(withJSONObject: expanded)) ?? data, problems.sorted { $0.path < $1.path })
     }
 
-    private func validate(_ document: GatewayFile) -> Result<RouteTable, ConfigLoadError> {
+    private struct RawAccounts: Decodable { var accounts: [[String: JSONValue]] }
+
+    private func validate(_ document: GatewayFile, rawAccounts: [[String: JSONValue]]) -> Result<RouteTable, ConfigLoadError> {
         var problems: [ConfigProblem] = []
         let policy = document.policy?.applied(to: Policy()) ?? Policy()
         problems += policy.problems(at: "$.policy").map { problem($0.path, $0.message) }
@@ -66,7 +76,7 @@ public struct GatewayConfigLoader: Sendable {
             let path = "$.accounts[\(index)]"
             if entry.id.isEmpty { problems.append(problem("\(path).id", "must not be empty")) }
             if !seen.insert(entry.id).inserted { problems.append(problem("\(path).id", "duplicate account id \"\(entry.id)\"")) }
-            switch resolve(entry, path: path) {
+            switch resolve(entry, raw: rawAccounts[index], path: path) {
             case .success(let account): accounts.append(account)
             case .failure(let found): problems += found.problems
             }
@@ -116,7 +126,9 @@ public struct GatewayConfigLoader: Sendable {
         return .success(RouteTable(accounts: accounts, routes: routes, policy: policy))
     }
 
-    private func resolve(_ entry: GatewayFile.AccountEntry, path: String) -> Result<Account, ConfigLoadError> {
+    private func resolve(
+        _ entry: GatewayFile.AccountEntry, raw: [String: JSONValue], path: String
+    ) -> Result<Account, ConfigLoadError> {
         var problems: [ConfigProblem] = []
         guard let catalog = catalogs[entry.provider] else {
             let known = catalogs.keys.sorted().joined(separator: ", ")
@@ -133,15 +145,30 @@ public struct GatewayConfigLoader: Sendable {
         } else if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             problems.append(problem("\(path).baseURL", "must be an http(s) URL"))
         }
-        if catalog.wireFormat == "form", (entry.sid ?? "").isEmpty { problems.append(problem("\(path).sid", "is required for \(entry.provider)")) }
+        let schema = settingsSchemas[entry.provider] ?? NoAccountSettings()
+        var settings = catalog.accountDefaults ?? [:]
+        for (key, value) in raw.sorted(by: { $0.key < $1.key }) where !GatewayFile.commonAccountKeys.contains(key) {
+            guard let kind = schema.keys[key] else {
+                problems.append(problem("\(path).\(key)", "unknown key"))
+                continue
+            }
+            guard kind.accepts(value) else {
+                problems.append(problem("\(path).\(key)", "must be \(kind.word)"))
+                continue
+            }
+            settings[key] = value
+        }
         if (entry.apiKey ?? "").isEmpty { problems.append(problem("\(path).apiKey", "is required")) }
         if let rate = entry.ratePerSecond, !(rate > 0) { problems.append(problem("\(path).ratePerSecond", "must be positive")) }
         guard problems.isEmpty, let baseURL else { return .failure(ConfigLoadError(problems: problems)) }
-        return .success(Account(
+        let account = Account(
             id: entry.id, provider: entry.provider, pod: pod, region: entry.region ?? pod.flatMap { catalog.pods[$0]?.region },
-            sid: entry.sid, apiKey: Secret(entry.apiKey ?? ""), from: entry.from, baseURL: baseURL,
-            webhookSecret: entry.webhookSecret.map(Secret.init), inboundToken: entry.inboundToken.map(Secret.init), useGET: entry.useGET ?? false, sandbox: entry.sandbox ?? false,
-            ratePerSecond: entry.ratePerSecond ?? catalog.limits.messagesPerSecond))
+            apiKey: Secret(entry.apiKey ?? ""), from: entry.from, baseURL: baseURL,
+            webhookSecret: entry.webhookSecret.map(Secret.init),
+            ratePerSecond: entry.ratePerSecond ?? catalog.limits.messagesPerSecond, settings: AccountSettings(settings))
+        let found = schema.problems(in: account.settings, account: account).map { problem(path + $0.path, $0.message) }
+        guard found.isEmpty else { return .failure(ConfigLoadError(problems: found)) }
+        return .success(account)
     }
 
     private func walk(_ value: Any, path: String, problems: inout [ConfigProblem]) -> Any {

@@ -1,19 +1,20 @@
 /// gateway.json's routing sections as written (after `${VAR}` expansion), before validation.
 struct GatewayFile: Decodable, Sendable {
+    /// The keys every account may use; the rest belong to its provider (`AccountSettingsSchema`).
+    static let commonAccountKeys: Set<String> = [
+        "id", "provider", "pod", "region", "apiKey", "from", "baseURL", "webhookSecret", "ratePerSecond",
+    ]
+
     struct AccountEntry: Decodable, Sendable {
         var id: String
         var provider: String
         var pod: String?
         var region: String?
-        var sid: String?
         var apiKey: String?
         var from: String?
         var baseURL: String?
         var webhookSecret: String?
-        var useGET: Bool?
-        var sandbox: Bool?
         var ratePerSecond: Double?
-        var inboundToken: String?
     }
 
     struct MatchEntry: Decodable, Sendable {

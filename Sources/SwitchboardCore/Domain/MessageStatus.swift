@@ -32,15 +32,4 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable, Hashable {
         guard let from = rank else { return self == .unknown ? incoming : nil }
         return to > from ? incoming : nil
     }
-
-    /// A provider's status word, as Kaleyra's and Klaros's callbacks spell them.
-    public init?(providerWord word: String) {
-        switch word.lowercased() {
-        case "sent", "submitted", "accepted": self = .sent
-        case "delivered": self = .delivered
-        case "read", "seen": self = .read
-        case "failed", "0", "not-sent", "undelivered", "rejected": self = .failed
-        default: return nil
-        }
-    }
 }

@@ -11,6 +11,11 @@ public protocol Provider: Sendable {
 
     func send(_ request: SendRequest, account: Account, timeout: Duration) async -> [RecipientResult]
 
+    /// The callbacks this provider makes, below `/inbound/{name}/{account}`; none by default.
+    var inboundRoutes: [InboundRoute] { get }
+    /// Authenticates and reads one callback for `account`. No I/O: the gateway stores what comes back.
+    func receive(_ request: InboundRequest, account: Account) throws(InboundRefusal) -> InboundReply
+
     func listTemplates(account: Account) async throws(ProviderOperationError) -> [ProviderTemplate]
     func listNumbers(account: Account) async throws(ProviderOperationError) -> [ProviderNumber]
     func accountInfo(account: Account) async throws(ProviderOperationError) -> [String: String]
@@ -20,6 +25,11 @@ extension Provider {
     /// The status callback URL this provider takes on each send, for `account`, when the gateway is reached at
     /// `publicURL`; nil for providers configured with a callback URL of their own.
     public func callbackURL(publicURL: String, account: Account) -> String? { nil }
+
+    public var inboundRoutes: [InboundRoute] { [] }
+    public func receive(_ request: InboundRequest, account: Account) throws(InboundRefusal) -> InboundReply {
+        throw .unknownEvent
+    }
 
     public func listTemplates(account: Account) async throws(ProviderOperationError) -> [ProviderTemplate] {
         throw .unsupported(provider: name, operation: "templates")

@@ -90,6 +90,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The value of a JSON string, and nothing else.
+    public var string: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
     /// Strings as they are; numbers without a trailing ".0"; booleans as words.
     public var text: String? {
         switch self {

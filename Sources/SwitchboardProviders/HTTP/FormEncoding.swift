@@ -1,3 +1,5 @@
+import Foundation
+
 /// `application/x-www-form-urlencoded`, as browsers write it (RFC 3986 unreserved characters kept, the rest percent-encoded).
 enum FormEncoding {
     static func encode(_ fields: [(String, String)]) -> String {
@@ -29,4 +31,19 @@ extension String {
 
 extension String {
     var withoutTrailingSlash: String { hasSuffix("/") ? String(dropLast()) : self }
+}
+
+extension FormEncoding {
+    /// `a=1&b=x+y` as pairs, `+` read as a space and percent escapes decoded; a malformed escape is kept as written.
+    static func decode(_ text: String) -> [(String, String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (unescape(parts[0]), parts.count > 1 ? unescape(parts[1]) : "")
+        }
+    }
+
+    static func unescape(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
 }

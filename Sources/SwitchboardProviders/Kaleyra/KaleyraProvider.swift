@@ -17,7 +17,7 @@ public struct KaleyraProvider: Provider {
     /// Kaleyra signs nothing.
     public func callbackURL(publicURL: String, account: Account) -> String? {
         let base = "\(publicURL)/inbound/kaleyra/\(account.id)/status"
-        guard let token = account.inboundToken?.value, !token.isEmpty else { return base }
+        guard let token = KaleyraSettings(account).inboundToken?.value else { return base }
         let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
         return base + "?token=" + (token.addingPercentEncoding(withAllowedCharacters: unreserved) ?? token)
     }
@@ -61,10 +61,11 @@ public struct KaleyraProvider: Provider {
     }
 
     private func sendBatch(_ request: SendRequest, account: Account, timeout: Duration) async -> [RecipientResult] {
-        let fields = KaleyraFields.make(request, account: account)
-        let url = "\(account.baseURL.withoutTrailingSlash)/v1/\(account.sid ?? "")/messages"
+        let settings = KaleyraSettings(account)
+        let fields = KaleyraFields.make(request, account: account, sandbox: settings.sandbox)
+        let url = "\(account.baseURL.withoutTrailingSlash)/v1/\(settings.sid)/messages"
         var http: HTTPClientRequest
-        if account.useGET {
+        if settings.useGET {
             http = HTTPClientRequest(url: url + "?" + FormEncoding.encode(fields))
             http.method = .GET
         } else {
@@ -84,7 +85,7 @@ public struct KaleyraProvider: Provider {
 
 /// The form fields of one Kaleyra send, in a stable order.
 enum KaleyraFields {
-    static func make(_ request: SendRequest, account: Account) -> [(String, String)] {
+    static func make(_ request: SendRequest, account: Account, sandbox: Bool) -> [(String, String)] {
         var fields: [(String, String)] = [("channel", "whatsapp")]
         if let from = account.from { fields.append(("from", from)) }
         fields.append(("to", request.recipients.map(\.e164).joined(separator: ",")))
@@ -102,7 +103,7 @@ enum KaleyraFields {
         if let ref = request.ref { fields.append(("ref", ref)) }
         if let ref1 = request.ref1 { fields.append(("ref1", ref1)) }
         if let ref2 = request.ref2 { fields.append(("ref2", ref2)) }
-        if account.sandbox { fields.append(("source", "sandbox")) }
+        if sandbox { fields.append(("source", "sandbox")) }
         return fields
     }
 }

@@ -30,25 +30,9 @@ public struct KlarosProvider: Provider {
             let message = text.isEmpty ? "text is empty" : "text is longer than \(catalog.limits.textMaxLength) characters"
             return RecipientResult.failing(request.recipients, with: ProviderFailure(.invalidContent, providerCode: "100", message: message))
         }
-        if request.recipients.count == 1 {
-            return [await sendOne(request, to: request.recipients[0], account: account, timeout: timeout)]
+        return await OneRecipientSends.perform(request.recipients, concurrency: concurrency) { recipient in
+            await sendOne(request, to: recipient, account: account, timeout: timeout)
         }
-        var results = [RecipientResult?](repeating: nil, count: request.recipients.count)
-        await withTaskGroup(of: (Int, RecipientResult).self) { group in
-            var next = 0
-            func schedule() {
-                let index = next
-                let recipient = request.recipients[index]
-                next += 1
-                group.addTask { (index, await sendOne(request, to: recipient, account: account, timeout: timeout)) }
-            }
-            while next < min(concurrency, request.recipients.count) { schedule() }
-            for await (index, result) in group {
-                results[index] = result
-                if next < request.recipients.count { schedule() }
-            }
-        }
-        return results.map { $0! }
     }
 
     private func sendOne(_ request: SendRequest, to recipient: PhoneNumber, account: Account, timeout: Duration) async -> RecipientResult {

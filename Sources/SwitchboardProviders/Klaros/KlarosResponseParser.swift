@@ -27,18 +27,6 @@ struct KlarosResponseParser: Sendable {
             let message = json?["message"]?.text ?? errorValue?.text ?? "outside the 24-hour window: send a template"
             return ProviderFailure(.needsTemplate, providerCode: "needsTemplate", message: message, httpStatus: status)
         }
-        let code = errorObject?["code"]?.text ?? json?["code"]?.text
-        let details = errorObject?["error_data"]?["details"]?.text
-        let message = errorObject?["message"]?.text ?? errorValue?.text ?? json?["message"]?.text
-            ?? String(decoding: raw.prefix(300), as: UTF8.self)
-        let rule = code.flatMap(catalog.rule(forCode:))
-        var failureClass = rule?.class
-            ?? catalog.failureClass(forStatus: status)
-            ?? (status >= 500 ? .unavailable : .invalidContent)
-        // Meta marks some errors transient; those are worth another try whatever the code says.
-        if errorObject?["is_transient"]?.bool == true, failureClass != .rateLimited { failureClass = .unavailable }
-        return ProviderFailure(
-            failureClass, providerCode: code, message: details.map { "\(message): \($0)" } ?? message,
-            httpStatus: status, retryAfterMs: retryAfterMs, scope: rule?.scope ?? .account)
+        return GraphAPIError.failure(status: status, json: json, retryAfterMs: retryAfterMs, raw: raw, catalog: catalog)
     }
 }
