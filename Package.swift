@@ -46,10 +46,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // Independent test instruments: written from the seeds, not from the adapters.
+        // Independent test instruments: written from the seeds, not from the adapters (Core only for ConfigSchema).
         .target(
             name: "SwitchboardSimulators",
             dependencies: [
+                "SwitchboardCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

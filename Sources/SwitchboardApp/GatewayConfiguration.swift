@@ -102,17 +102,7 @@ public struct GatewayConfiguration: Sendable {
         "storage": .object(["sqlite": .value]),
         "apiKeys": .value,
         "webhooks": .object(["allowPrivateNetworks": .value]),
-        "simulators": .object([
-            "host": .value, "controlPort": .value,
-            "kaleyra": .object([
-                "pods": .map(.value), "errorStyle": .value, "callbackStatuses": .value, "callbackDelayMs": .value,
-                "accounts": .array(.object(["sid": .value, "apiKey": .value, "pod": .value, "lines": .value, "receiveURL": .value])),
-            ]),
-            "klaros": .array(.object(Dictionary(uniqueKeysWithValues: [
-                "id", "port", "apiKey", "numbers", "templates", "windowsOpen", "openWindows", "wrapInData", "webhookURL",
-                "webhookSecret", "callbackStatuses", "callbackDelayMs",
-            ].map { ($0, ConfigSchema.value) }))),
-        ]),
+        "simulators": SimulatorHost.Setup.schema,
     ]) { a, _ in a })
 
     private struct Sections: Decodable {

@@ -5,10 +5,11 @@ import SwitchboardSimulators
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Run the Kaleyra and Klaros simulators standalone, as gateway.json's `simulators` section describes them.",
+        abstract: "Run the provider simulators standalone, as gateway.json's `simulators` section describes them.",
         discussion: """
             Faults are set while running through the control API (simulators.controlPort), e.g.
-              curl -X PUT localhost:7099/faults/kaleyra.in -d '{"mode":"unavailable"}'
+              curl -X PUT localhost:7099/faults/<endpoint> -d '{"mode":"unavailable"}'
+            (GET /endpoints lists the endpoint names.)
             Modes: none, unavailable, rate_limited (retryAfterSeconds), refuse, hang (hangSeconds), error (errorCode);
             with optional fraction (0..1) and latencyMs. GET /endpoints, GET /faults, GET /requests, DELETE /faults.
             """)

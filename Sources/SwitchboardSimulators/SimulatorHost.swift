@@ -1,18 +1,29 @@
 import Hummingbird
 
-/// Runs the provider simulators: one listener per Kaleyra pod and per Klaros deployment, plus an optional control API.
+/// Runs the provider simulators: one listener per Kaleyra pod, per Klaros deployment and per Cloud API host, plus an
+/// optional control API.
 public struct SimulatorHost: Sendable {
     public struct Setup: Sendable, Codable, Equatable {
         public var host: String
         public var kaleyra: KaleyraSimulator.Setup?
         public var klaros: [KlarosSimulator.Setup]
+        public var cloudAPI: [CloudAPISimulator.Setup]
         /// Port of the control API (faults, request log); nil for none.
         public var controlPort: Int?
-        public init(host: String = "127.0.0.1", kaleyra: KaleyraSimulator.Setup? = nil, klaros: [KlarosSimulator.Setup] = [], controlPort: Int? = nil) {
+        public init(
+            host: String = "127.0.0.1", kaleyra: KaleyraSimulator.Setup? = nil, klaros: [KlarosSimulator.Setup] = [],
+            cloudAPI: [CloudAPISimulator.Setup] = [], controlPort: Int? = nil
+        ) {
             self.host = host
             self.kaleyra = kaleyra
             self.klaros = klaros
+            self.cloudAPI = cloudAPI
             self.controlPort = controlPort
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case host, kaleyra, klaros, controlPort
+            case cloudAPI = "cloud-api"
         }
 
         public init(from decoder: Decoder) throws {
@@ -20,6 +31,7 @@ public struct SimulatorHost: Sendable {
             host = try container.decodeIfPresent(String.self, forKey: .host) ?? "127.0.0.1"
             kaleyra = try container.decodeIfPresent(KaleyraSimulator.Setup.self, forKey: .kaleyra)
             klaros = try container.decodeIfPresent([KlarosSimulator.Setup].self, forKey: .klaros) ?? []
+            cloudAPI = try container.decodeIfPresent([CloudAPISimulator.Setup].self, forKey: .cloudAPI) ?? []
             controlPort = try container.decodeIfPresent(Int.self, forKey: .controlPort)
         }
     }
@@ -39,6 +51,7 @@ public struct SimulatorHost: Sendable {
     public var endpoints: [String] {
         (setup.kaleyra?.pods.keys.sorted() ?? []).map(KaleyraSimulator.endpoint(pod:))
             + setup.klaros.map { KlarosSimulator.endpoint(id: $0.id) }
+            + setup.cloudAPI.map { CloudAPISimulator.endpoint(id: $0.id) }
     }
 
     /// `http://host:port` of an endpoint once bound.
@@ -80,6 +93,10 @@ public struct SimulatorHost: Sendable {
             let simulator = KlarosSimulator(setup: klaros, faults: faults, log: requests, callbacks: callbacks, customers: customers)
             listeners.append(listener(KlarosSimulator.endpoint(id: klaros.id), port: klaros.port, simulator.makeRouter))
         }
+        for cloud in setup.cloudAPI {
+            let simulator = CloudAPISimulator(setup: cloud, faults: faults, log: requests, callbacks: callbacks, customers: customers)
+            listeners.append(listener(CloudAPISimulator.endpoint(id: cloud.id), port: cloud.port, simulator.makeRouter))
+        }
         if let controlPort = setup.controlPort {
             let control = SimulatorControl(host: self)
             listeners.append(listener(Self.controlEndpoint, port: controlPort, control.makeRouter))
@@ -87,13 +104,17 @@ public struct SimulatorHost: Sendable {
         return listeners
     }
 
-    /// A customer writes to a simulated line (`kaleyra.<pod>` or `klaros.<id>`); false if that endpoint has nowhere to deliver it.
+    /// A customer writes to a simulated line (`kaleyra.<pod>`, `klaros.<id>` or `cloud-api.<id>`); false if that endpoint has nowhere to deliver it.
     public func customerWrites(endpoint: String, from: String, text: String, name: String? = nil, sid: String? = nil) async -> Bool {
         if let kaleyra = setup.kaleyra, let pod = kaleyra.pods.keys.first(where: { KaleyraSimulator.endpoint(pod: $0) == endpoint }) {
             return KaleyraSimulator(setup: kaleyra, pod: pod, faults: faults, log: requests, callbacks: callbacks).customerWrites(sid: sid, from: from, text: text, name: name)
         }
         if let klaros = setup.klaros.first(where: { KlarosSimulator.endpoint(id: $0.id) == endpoint }) {
             return await KlarosSimulator(setup: klaros, faults: faults, log: requests, callbacks: callbacks, customers: customers).customerWrites(from: from, text: text, name: name)
+        }
+        if let cloud = setup.cloudAPI.first(where: { CloudAPISimulator.endpoint(id: $0.id) == endpoint }) {
+            let simulator = CloudAPISimulator(setup: cloud, faults: faults, log: requests, callbacks: callbacks, customers: customers)
+            return await simulator.customerWrites(from: from, text: text, name: name)
         }
         return false
     }

@@ -10,9 +10,12 @@ import Testing
 
     @Test func offlineDefaultLoadsWithoutAnyEnvironment() throws {
         let loaded = try GatewayConfiguration.load(path: Self.repoRoot + "/gateway.json", environment: [:])
-        #expect(Set(loaded.table.accounts.map(\.id)) == ["kaleyra-in", "kaleyra-sg", "kaleyra-eu", "kaleyra-na", "klaros"])
+        #expect(Set(loaded.table.accounts.map(\.id)) == ["kaleyra-in", "kaleyra-sg", "kaleyra-eu", "kaleyra-na", "klaros", "cloud-api"])
         #expect(loaded.table.accounts.allSatisfy { $0.baseURL.hasPrefix("http://127.0.0.1:") })
         #expect(loaded.simulators?.kaleyra?.pods.count == 4)
+        #expect(loaded.simulators?.cloudAPI.map(\.id) == ["main"])
+        // The catalog's default API version reaches the account's settings.
+        #expect(loaded.table.account("cloud-api")?.settings.string("apiVersion") == "v21.0")
     }
 
     @Test(arguments: [("+919812345678", "india", "kaleyra-in"), ("+12025550123", "north-america", "kaleyra-na"), ("+447700900123", "europe", "kaleyra-eu"), ("+6591234567", "southeast-asia", "kaleyra-sg")])
@@ -56,6 +59,6 @@ import Testing
         try FileManager.default.copyItem(atPath: Self.repoRoot + "/gateway.json", toPath: directory + "/gateway.json")
         let loaded = try GatewayConfiguration.load(path: directory + "/gateway.json", environment: [:])
         #expect(loaded.catalogs.keys.sorted() == ["cloud-api", "kaleyra", "klaros"])
-        #expect(loaded.table.accounts.count == 5)
+        #expect(loaded.table.accounts.count == 6)
     }
 }

@@ -9,6 +9,24 @@ enum TestSupport {
     static let catalogs: [String: ProviderCatalog] = try! CatalogLoader.load(directory: repoRoot + "/providers")
     static var kaleyraCatalog: ProviderCatalog { catalogs["kaleyra"]! }
     static var klarosCatalog: ProviderCatalog { catalogs["klaros"]! }
+    static var cloudCatalog: ProviderCatalog { catalogs["cloud-api"]! }
+    static let cloudLine = "109000000000001"
+
+    /// A Cloud API simulator alone; windows closed unless `windowsOpen`.
+    static func cloudSimulator(windowsOpen: Bool = true, webhookURL: String? = nil) -> SimulatorHost {
+        SimulatorHost(setup: .init(cloudAPI: [.init(
+            id: "main", accessToken: "EAAG-test", phoneNumberIds: [cloudLine], templates: ["order_update"],
+            windowsOpen: windowsOpen, webhookURL: webhookURL, appSecret: "app-secret")]))
+    }
+
+    static func cloudAccount(
+        _ host: SimulatorHost, token: String = "EAAG-test", settings: [String: JSONValue] = ["apiVersion": "v21.0"]
+    ) async -> Account {
+        Account(
+            id: "cloud", provider: "cloud-api", apiKey: Secret(token), from: cloudLine,
+            baseURL: await host.baseURL(CloudAPISimulator.endpoint(id: "main"))!, webhookSecret: Secret("app-secret"),
+            settings: AccountSettings(settings))
+    }
 
     static let client: HTTPClient = {
         var configuration = HTTPClient.Configuration()
