@@ -74,7 +74,7 @@ enum BuiltInCatalogs {
   "errors": {
     "E13008": {"class": "invalid_sender", "meaning": "invalid or incorrect from number"},
     "E13009": {"class": "invalid_recipient", "meaning": "invalid or incorrect to number"},
-    "E413": {"class": "invalid_content", "meaning": "HTML tags in a parameter other than body"},
+    "E413": {"class": "unsupported_content", "meaning": "HTML tags in a parameter other than body (other providers carry them)"},
     "E13001": {"class": "invalid_content", "meaning": "generic validation error"},
     "RBC001": {"class": "unauthorized", "meaning": "bad SID or API key"},
     "E110": {"class": "unauthorized", "meaning": "insufficient balance on this account"},

@@ -185,6 +185,14 @@ import Testing
             let paths = try #require(document["paths"] as? [String: [String: Any]])
             let documented = Set(paths.flatMap { path, operations in operations.keys.map { "\($0) \(path)" } })
             #expect(registered == documented)
+            // The served document is openapi.json, and its error codes are the gateway's closed set.
+            let file = try String(contentsOfFile: GatewayHarness.repoRoot + "/openapi.json", encoding: .utf8)
+            let served = try #require(try JSONSerialization.jsonObject(with: Data(file.utf8)) as? NSDictionary)
+            #expect(served == document as NSDictionary, "run scripts/embed-catalogs after editing openapi.json")
+            let schemas = (document["components"] as? [String: Any])?["schemas"] as? [String: Any]
+            let error = ((schemas?["Error"] as? [String: Any])?["properties"] as? [String: Any])?["error"] as? [String: Any]
+            let code = (error?["properties"] as? [String: Any])?["code"] as? [String: Any]
+            #expect(Set(code?["enum"] as? [String] ?? []) == Set(APIError.Code.allCases.map(\.rawValue)))
         }
     }
 }

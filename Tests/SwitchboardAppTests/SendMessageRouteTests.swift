@@ -117,7 +117,8 @@ import Testing
             #expect((rejected.json.error["attempts"] as? [[String: Any]])?.count == 1)
             #expect((rejected.json.error["messageId"] as? String)?.hasPrefix("msg_") == true)
 
-            await host.faults.set(.error("E413"), for: "kaleyra.in")
+            // A content error no provider would take stops at the first (Kaleyra's E413 now fails over).
+            await host.faults.set(.error("E13001"), for: "kaleyra.in")
             let content = try await client.send(#"{"to":"+919812345678","text":"hi"}"#)
             #expect(content.status == .unprocessableContent)
             #expect(content.json.errorCode == "invalid_content")

@@ -28,8 +28,8 @@ import Testing
         }
     }
 
-    @Test(arguments: [("E13009", FailureClass.invalidRecipient, false), ("E413", .invalidContent, false), ("E13008", .invalidSender, true)])
-    func onlySenderSideKaleyraErrorsFailOver(code: String, failureClass: FailureClass, failsOver: Bool) async throws {
+    @Test(arguments: [("E13009", FailureClass.invalidRecipient, false), ("E413", .unsupportedContent, true), ("E13008", .invalidSender, true)])
+    func senderSideAndCarrierLimitedKaleyraErrorsFailOver(code: String, failureClass: FailureClass, failsOver: Bool) async throws {
         try await SimulatorHost(setup: DispatchHarness.setup).withRunning { host in
             await host.faults.set(.error(code), for: "kaleyra.in")
             let dispatcher = try await DispatchHarness.dispatcher(host)

@@ -37,7 +37,7 @@ import Testing
         (400, #"{"code":"E13009","message":"Invalid or in-correct input of the TO number.","error":{}}"#, .invalidRecipient, "E13009"),
         (400, #"{"error":{"to":"invalid number"}}"#, .invalidRecipient, "E13009"),
         (400, #"{"error":{"from":"invalid number"}}"#, .invalidSender, "E13008"),
-        (400, #"{"code":"E413","message":"HTML tags","error":{"template_name":"html"}}"#, .invalidContent, "E413"),
+        (400, #"{"code":"E413","message":"HTML tags","error":{"template_name":"html"}}"#, .unsupportedContent, "E413"),
         (400, #"{"error":{"error":"Something was wrong with params"}}"#, .invalidContent, nil),
         (401, #"{"code":"RBC001","message":"Authentication failed"}"#, .unauthorized, "RBC001"),
         (403, #"{"error":{"error":"Forbidden"}}"#, .unauthorized, nil),

@@ -27,7 +27,9 @@ struct ConversationsController<Store: GatewayStore>: Sendable {
         }
         group.get("conversations/:phone/messages") { request, context in
             let phone: String
-            do { phone = try PhoneNumber(context.parameters.get("phone") ?? "").digits } catch { throw APIError(.invalidRecipient, "\(error)") }
+            // A `+` may come percent-encoded in a path.
+            let raw = context.parameters.get("phone") ?? ""
+            do { phone = try PhoneNumber(raw.removingPercentEncoding ?? raw).digits } catch { throw APIError(.invalidRecipient, "\(error)") }
             let entries = try await store.thread(customer: phone, limit: try Self.limit(request))
             return JSONResponse.data(.array(entries.map { entry in
                 var object: [String: JSONValue] = [

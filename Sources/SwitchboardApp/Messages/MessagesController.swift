@@ -16,7 +16,7 @@ struct MessagesController<Store: GatewayStore>: Sendable {
 
     private func send(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-        if let key, key.isEmpty || key.count > 255 || !key.allSatisfy({ $0.isASCII && !$0.isNewline }) {
+        if let key, key.isEmpty || key.utf8.count > 255 || !key.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) {
             throw APIError(.invalidRequest, "Idempotency-Key must be 1 to 255 printable ASCII characters")
         }
         try JSONValue.requireJSONContentType(request.headers[.contentType])

@@ -54,6 +54,9 @@ struct SendMessageRequest: Sendable, Hashable {
         switch object["validityMs"] {
         case .none, .null: break
         case .int(let value) where validityRange.contains(value): validityMs = value
+        // JSON does not tell 20000 from 20000.0; a whole number is a whole number however it is written.
+        case .double(let value) where value == value.rounded() && Double(validityRange.lowerBound)...Double(validityRange.upperBound) ~= value:
+            validityMs = Int(value)
         default: throw invalid("$.validityMs", "must be a whole number of milliseconds from 1000 to 604800000")
         }
         return SendMessageRequest(

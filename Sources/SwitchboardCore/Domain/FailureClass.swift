@@ -2,6 +2,8 @@
 public enum FailureClass: String, Sendable, Codable, CaseIterable, Hashable {
     case invalidRecipient = "invalid_recipient"
     case invalidContent = "invalid_content"
+    /// This provider cannot carry this content (a character its encoding has no escape for); another may.
+    case unsupportedContent = "unsupported_content"
     case invalidSender = "invalid_sender"
     case unauthorized
     case needsTemplate = "needs_template"
@@ -20,7 +22,7 @@ public enum FailureClass: String, Sendable, Codable, CaseIterable, Hashable {
     public var mayTryAnotherAccount: Bool {
         switch self {
         case .invalidRecipient, .invalidContent, .needsTemplate, .ambiguous: false
-        case .invalidSender, .unauthorized, .templateNotFound, .rateLimited, .unavailable: true
+        case .invalidSender, .unauthorized, .templateNotFound, .rateLimited, .unavailable, .unsupportedContent: true
         }
     }
 
@@ -28,7 +30,7 @@ public enum FailureClass: String, Sendable, Codable, CaseIterable, Hashable {
     public var countsAgainstAccount: Bool {
         switch self {
         case .invalidSender, .unauthorized, .unavailable, .ambiguous: true
-        case .invalidRecipient, .invalidContent, .needsTemplate, .templateNotFound, .rateLimited: false
+        case .invalidRecipient, .invalidContent, .needsTemplate, .templateNotFound, .rateLimited, .unsupportedContent: false
         }
     }
 }

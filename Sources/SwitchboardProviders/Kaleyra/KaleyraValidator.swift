@@ -26,13 +26,16 @@ struct KaleyraValidator: Sendable {
             for (index, param) in template.params.enumerated() {
                 // Kaleyra joins params with commas and documents no escape, so a comma would split a value.
                 if param.contains(",") {
-                    return ProviderFailure(.invalidContent, providerCode: "E13001", message: "params[\(index)] contains a comma, which Kaleyra cannot carry")
+                    return ProviderFailure(
+                        .unsupportedContent, providerCode: "E13001",
+                        message: "params[\(index)] contains a comma, which Kaleyra cannot carry")
                 }
                 checked.append(("params[\(index)]", param))
             }
         }
         for (name, value) in checked where HTMLTag.isPresent(in: value) {
-            return ProviderFailure(.invalidContent, providerCode: "E413", message: "\(name) contains HTML tags")
+            // Kaleyra refuses tags outside the body; other providers carry them.
+            return ProviderFailure(.unsupportedContent, providerCode: "E413", message: "\(name) contains HTML tags")
         }
         return nil
     }
