@@ -3,12 +3,13 @@ import SwitchboardCore
 
 /// Reads `providers/*.json`. A malformed catalog is reported with its file and JSON path.
 public enum CatalogLoader {
-    /// The catalogs built into the binary (from the repository's providers/ at build time).
+    /// The catalogs built into the binary: each registered adapter's copy of the repository's providers/<name>.json.
     public static func builtIn() throws(ConfigLoadError) -> [String: ProviderCatalog] {
         var catalogs: [String: ProviderCatalog] = [:]
         var problems: [ConfigProblem] = []
-        for (name, text) in BuiltInCatalogs.files {
-            let file = "(built in) providers/" + name
+        for (name, entry) in ProviderRegistry.adapters.sorted(by: { $0.key < $1.key }) {
+            let text = entry.catalog
+            let file = "(built in) providers/\(name).json"
             switch decode(Data(text.utf8), file: file) {
             case .success(let catalog):
                 problems += catalog.problems(file: file)

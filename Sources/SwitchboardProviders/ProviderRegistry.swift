@@ -8,16 +8,24 @@ import SwitchboardCore
 public enum ProviderRegistry {
     public typealias MakeAdapter = @Sendable (_ catalog: ProviderCatalog, _ client: HTTPClient, _ logger: Logger) -> any Provider
 
-    /// How to build a provider's adapter, and the account keys that only it reads.
+    /// How to build a provider's adapter, the account keys that only it reads, and its built-in catalog (the bytes
+    /// of `providers/<name>.json`, embedded in its folder by scripts/embed-catalogs).
     public struct Entry: Sendable {
         public var make: MakeAdapter
         public var settings: any AccountSettingsSchema
+        public var catalog: String
     }
 
     public static let adapters: [String: Entry] = [
-        "kaleyra": Entry(make: { KaleyraProvider(catalog: $0, client: $1, logger: $2) }, settings: KaleyraSettings.Schema()),
-        "klaros": Entry(make: { KlarosProvider(catalog: $0, client: $1, logger: $2) }, settings: NoAccountSettings()),
-        "cloud-api": Entry(make: { CloudAPIProvider(catalog: $0, client: $1, logger: $2) }, settings: CloudAPISettings.Schema()),
+        "kaleyra": Entry(
+            make: { KaleyraProvider(catalog: $0, client: $1, logger: $2) }, settings: KaleyraSettings.Schema(),
+            catalog: KaleyraCatalog.json),
+        "klaros": Entry(
+            make: { KlarosProvider(catalog: $0, client: $1, logger: $2) }, settings: NoAccountSettings(),
+            catalog: KlarosCatalog.json),
+        "cloud-api": Entry(
+            make: { CloudAPIProvider(catalog: $0, client: $1, logger: $2) }, settings: CloudAPISettings.Schema(),
+            catalog: CloudAPICatalog.json),
     ]
 
     /// Each adapter's account keys, for the config loader.

@@ -8,10 +8,10 @@ import Testing
     @Test func theBuiltInCatalogsAreTheRepositorysFilesByteForByte() throws {
         let directory = TestSupport.repoRoot + "/providers"
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
-        #expect(BuiltInCatalogs.files.map(\.name) == files, "run scripts/embed-catalogs after adding or removing a catalog")
-        for (name, text) in BuiltInCatalogs.files {
-            let file = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
-            #expect(text + "\n" == file, "providers/\(name) changed: run scripts/embed-catalogs")
+        #expect(ProviderRegistry.adapters.keys.map { $0 + ".json" }.sorted() == files, "each catalog has a registry entry")
+        for (name, entry) in ProviderRegistry.adapters {
+            let file = try String(contentsOfFile: directory + "/" + name + ".json", encoding: .utf8)
+            #expect(entry.catalog + "\n" == file, "providers/\(name).json changed: run scripts/embed-catalogs")
         }
         #expect(try CatalogLoader.builtIn() == CatalogLoader.load(directory: directory))
     }
