@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
@@ -35,6 +36,14 @@ enum SimulatorResponses {
     /// Anything shaped like a tag: `<` followed by a letter, `/` or `!`, closed by `>`.
     static func containsHTML(_ text: String) -> Bool {
         text.range(of: "<[A-Za-z/!][^<>]*>", options: .regularExpression) != nil
+    }
+
+    /// `object` as JSON with sorted keys, and `sha256=<hex HMAC-SHA256 of those bytes>` keyed with `secret`: how
+    /// both Meta's and Klaros's webhooks are signed.
+    static func signedJSON(_ object: [String: Any], secret: String) -> (body: String, signature: String) {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        let mac = HMAC<SHA256>.authenticationCode(for: data, using: SymmetricKey(data: Data(secret.utf8)))
+        return (String(decoding: data, as: UTF8.self), "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
     }
 
     static func sleep(ms: Int) async {
