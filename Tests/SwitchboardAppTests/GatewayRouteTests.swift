@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import SwitchboardApp
+@testable import SwitchboardApp
 import SwitchboardSimulators
 import SwitchboardStore
 import Testing
@@ -193,6 +193,9 @@ import Testing
             let error = ((schemas?["Error"] as? [String: Any])?["properties"] as? [String: Any])?["error"] as? [String: Any]
             let code = (error?["properties"] as? [String: Any])?["code"] as? [String: Any]
             #expect(Set(code?["enum"] as? [String] ?? []) == Set(APIError.Code.allCases.map(\.rawValue)))
+            // The webhook URL shape is stated once for apps and once for the check; they must be the same text.
+            let webhook = ((schemas?["WebhookRequest"] as? [String: Any])?["properties"] as? [String: Any])?["url"]
+            #expect((webhook as? [String: Any])?["pattern"] as? String == WebhookURLPolicy.shape)
         }
     }
 }
