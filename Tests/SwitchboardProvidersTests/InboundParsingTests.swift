@@ -100,13 +100,13 @@ import Testing
     @Test func onlyTheMethodsAndSubPathsAnAdapterServesAreTaken() {
         let get = InboundRequest(method: .get, event: nil, query: [:], headers: [:], contentType: nil, body: [])
         #expect(throws: InboundRefusal.methodNotAllowed(allowed: [.post])) {
-            try klaros.receive(get, account: cloudAccount)
+            try klaros.accept(get, account: cloudAccount)
         }
         #expect(throws: InboundRefusal.unknownEvent) {
-            try kaleyra.receive(post("{}", signature: nil, event: "other"), account: cloudAccount)
+            try kaleyra.accept(post("{}", signature: nil, event: "other"), account: cloudAccount)
         }
         #expect(throws: InboundRefusal.unknownEvent) {
-            try cloud.receive(post("{}", signature: nil, event: "status"), account: cloudAccount)
+            try cloud.accept(post("{}", signature: nil, event: "status"), account: cloudAccount)
         }
     }
 

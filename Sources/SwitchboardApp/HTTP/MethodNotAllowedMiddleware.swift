@@ -16,8 +16,6 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             let text = route.path.description
             let segments = text.split(separator: "/").map { $0.contains("{") || $0 == "*" ? nil : String($0) }
             byPath[text, default: (segments, [])].methods.insert(route.method.rawValue)
-            // Hummingbird answers HEAD for every GET (RouterOptions.autoGenerateHeadEndpoints).
-            if route.method == .get { byPath[text]?.methods.insert(HTTPRequest.Method.head.rawValue) }
         }
         self.routes = byPath.values.map { ($0.segments, $0.methods.sorted()) }
     }
@@ -33,7 +31,7 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
                 route.segments.count == path.count && zip(route.segments, path).allSatisfy { $0 == nil || $0 == $1 }
             }.flatMap(\.methods)
             guard !allowed.isEmpty else { throw error }
-            let allow = Set(refine(path) ?? allowed).sorted().joined(separator: ", ")
+            let allow = MethodNotAllowed.allowHeader(refine(path) ?? allowed)
             throw MethodNotAllowed(
                 error: APIError(
                     .methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); use \(allow)"),
@@ -47,6 +45,13 @@ struct MethodNotAllowed: HTTPResponseError {
     let error: APIError
     let allow: String
     var status: HTTPResponse.Status { .methodNotAllowed }
+
+    /// `Allow` for these methods: HEAD wherever GET is taken (RouterOptions.autoGenerateHeadEndpoints), sorted.
+    static func allowHeader(_ methods: [String]) -> String {
+        var all = Set(methods)
+        if all.contains(HTTPRequest.Method.get.rawValue) { all.insert(HTTPRequest.Method.head.rawValue) }
+        return all.sorted().joined(separator: ", ")
+    }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = try error.response(from: request, context: context)

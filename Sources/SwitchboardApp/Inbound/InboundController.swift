@@ -47,7 +47,7 @@ struct InboundController<Store: GatewayStore>: Sendable {
             body: body)
         let reply: InboundReply
         do {
-            reply = try provider.receive(inbound, account: account)
+            reply = try provider.accept(inbound, account: account)
         } catch {
             throw Self.answer(to: error, path: request.uri.path)
         }
@@ -75,11 +75,7 @@ struct InboundController<Store: GatewayStore>: Sendable {
         guard (3...4).contains(path.count), path[0] == "inbound", let provider = providers[path[1]] else { return nil }
         let event = path.count == 4 ? path[3] : nil
         guard let route = provider.inboundRoutes.first(where: { $0.event == event }) else { return nil }
-        return Self.allow(route.methods)
-    }
-
-    static func allow(_ methods: [InboundRequest.Method]) -> [String] {
-        methods.map(\.rawValue) + (methods.contains(.get) ? [HTTPRequest.Method.head.rawValue] : [])
+        return route.methods.map(\.rawValue)
     }
 
     private static func answer(to refusal: InboundRefusal, path: String) -> any Error {
@@ -90,7 +86,7 @@ struct InboundController<Store: GatewayStore>: Sendable {
         case .invalidRecipient(let message): return APIError(.invalidRecipient, message)
         case .unknownEvent: return APIError(.notFound, "no inbound endpoint \(path)")
         case .methodNotAllowed(let allowed):
-            let allow = Self.allow(allowed).sorted().joined(separator: ", ")
+            let allow = MethodNotAllowed.allowHeader(allowed.map(\.rawValue))
             return MethodNotAllowed(
                 error: APIError(.methodNotAllowed, "\(path) takes \(allow)"), allow: allow)
         }

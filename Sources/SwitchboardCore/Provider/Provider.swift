@@ -13,7 +13,8 @@ public protocol Provider: Sendable {
 
     /// The callbacks this provider makes, below `/inbound/{name}/{account}`; none by default.
     var inboundRoutes: [InboundRoute] { get }
-    /// Authenticates and reads one callback for `account`. No I/O: the gateway stores what comes back.
+    /// Authenticates and reads one callback for `account`, already checked against `inboundRoutes` (see `accept`).
+    /// No I/O: the gateway stores what comes back.
     func receive(_ request: InboundRequest, account: Account) throws(InboundRefusal) -> InboundReply
 
     func listTemplates(account: Account) async throws(ProviderOperationError) -> [ProviderTemplate]
@@ -27,6 +28,14 @@ extension Provider {
     public func callbackURL(publicURL: String, account: Account) -> String? { nil }
 
     public var inboundRoutes: [InboundRoute] { [] }
+
+    /// A callback as the gateway hands it over: refused unless one of `inboundRoutes` takes its sub-path and method,
+    /// then read by `receive`.
+    public func accept(_ request: InboundRequest, account: Account) throws(InboundRefusal) -> InboundReply {
+        try InboundRoute.check(request, against: inboundRoutes)
+        return try receive(request, account: account)
+    }
+
     public func receive(_ request: InboundRequest, account: Account) throws(InboundRefusal) -> InboundReply {
         throw .unknownEvent
     }

@@ -7,7 +7,6 @@ extension CloudAPIProvider {
     public var inboundRoutes: [InboundRoute] { [InboundRoute(event: nil, methods: [.get, .post])] }
 
     public func receive(_ request: InboundRequest, account: Account) throws(InboundRefusal) -> InboundReply {
-        try InboundRoute.check(request, against: inboundRoutes)
         if request.method == .get {
             guard let expected = CloudAPISettings(account).verifyToken?.value, request.query["hub.mode"] == "subscribe",
                   let presented = request.query["hub.verify_token"],
