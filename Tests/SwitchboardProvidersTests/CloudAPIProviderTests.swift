@@ -80,4 +80,24 @@ import Testing
             #expect(limited.first?.failure?.retryAfterMs == 3000)
         }
     }
+
+    @Test func accountSettingsAreCheckedWithPathsAndTheVersionComesFromTheCatalog() throws {
+        func load(_ account: String, catalog: ProviderCatalog = TestSupport.cloudCatalog) -> Result<RouteTable, ConfigLoadError> {
+            let json = #"{"accounts":[\#(account)],"routes":[{"name":"r","targets":["c"]}]}"#
+            return GatewayConfigLoader(
+                file: "g.json", environment: [:], catalogs: ["cloud-api": catalog],
+                settingsSchemas: ProviderRegistry.settingsSchemas).load(Data(json.utf8))
+        }
+        let plain = #"{"id":"c","provider":"cloud-api","apiKey":"t","from":"109000000000001"}"#
+        let account = try #require(try load(plain).get().account("c"))
+        #expect(account.settings.string("apiVersion") == "v21.0")
+        #expect(account.baseURL == "https://graph.facebook.com")
+        var bare = TestSupport.cloudCatalog
+        bare.accountDefaults = nil
+        guard case .failure(let missing) = load(plain, catalog: bare) else { Issue.record("loaded"); return }
+        #expect(missing.problems.map(\.path) == ["$.accounts[0].apiVersion"])
+        let wrong = #"{"id":"c","provider":"cloud-api","apiKey":"t","from":"+1555","apiVersion":"21"}"#
+        guard case .failure(let both) = load(wrong) else { Issue.record("loaded"); return }
+        #expect(Set(both.problems.map(\.path)) == ["$.accounts[0].from", "$.accounts[0].apiVersion"])
+    }
 }

@@ -29,7 +29,7 @@ public struct CloudAPIProvider: Provider {
             return RecipientResult.failing(
                 request.recipients, with: ProviderFailure(.invalidContent, providerCode: "100", message: message))
         }
-        let settings = CloudAPISettings(account, catalog: catalog)
+        let settings = CloudAPISettings(account)
         let url = "\(account.baseURL.withoutTrailingSlash)/\(settings.apiVersion)/\(account.from ?? "")/messages"
         return await OneRecipientSends.perform(request.recipients, concurrency: concurrency) { recipient in
             var http = HTTPClientRequest(url: url)

@@ -1,13 +1,14 @@
 import SwitchboardCore
 
-/// The Cloud API's own account keys: `apiVersion` (the catalog's default unless set) and `verifyToken`, which Meta's
-/// subscription handshake must present. `from` is the phone-number id and is required.
+/// The Cloud API's own account keys: `apiVersion` (the catalog's `accountDefaults` unless set; the loader puts it in
+/// the settings) and `verifyToken`, which Meta's subscription handshake must present. `from` is the phone-number id
+/// and is required.
 struct CloudAPISettings: Sendable {
     var apiVersion: String
     var verifyToken: Secret?
 
-    init(_ account: Account, catalog: ProviderCatalog? = nil) {
-        apiVersion = account.settings.string("apiVersion") ?? catalog?.accountDefaults?["apiVersion"]?.string ?? "v21.0"
+    init(_ account: Account) {
+        apiVersion = account.settings.string("apiVersion") ?? ""
         verifyToken = account.settings.secret("verifyToken").flatMap { $0.value.isEmpty ? nil : $0 }
     }
 
@@ -20,8 +21,10 @@ struct CloudAPISettings: Sendable {
             if from.isEmpty || !from.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 problems.append((".from", "must be the line's phone-number id (digits) for cloud-api"))
             }
-            if let version = settings.string("apiVersion"), !Self.isVersion(version) {
-                problems.append((".apiVersion", "must look like \"v21.0\""))
+            if let version = settings.string("apiVersion") {
+                if !Self.isVersion(version) { problems.append((".apiVersion", "must look like \"v21.0\"")) }
+            } else {
+                problems.append((".apiVersion", "is required (the catalog gives no default)"))
             }
             return problems
         }
