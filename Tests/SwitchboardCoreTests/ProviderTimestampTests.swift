@@ -3,6 +3,7 @@ import SwitchboardCore
 import Testing
 
 @Suite struct ProviderTimestampTests {
+    /// Every case is resolved against this receive time, never the wall clock, so the table holds on any date.
     static let received = Date(timeIntervalSince1970: 1_800_000_000)
 
     static let cases: [(raw: String?, seconds: Double, problem: ProviderTimestamp.Problem?)] = [
