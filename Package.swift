@@ -87,6 +87,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -118,6 +119,14 @@ let package = Package(
             ],
             path: "bench/StackFloor"
         ),
+        // Fakes, the manual clock and fixtures shared by the test targets.
+        .target(
+            name: "SwitchboardTestSupport",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardDispatch", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/SwitchboardTestSupport"
+        ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
         .testTarget(
             name: "SwitchboardStoreTests",
@@ -131,6 +140,7 @@ let package = Package(
                 "SwitchboardDispatch",
                 "SwitchboardStore",
                 "SwitchboardSimulators",
+                "SwitchboardTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -148,6 +158,7 @@ let package = Package(
                 "SwitchboardDispatch",
                 "SwitchboardProviders",
                 "SwitchboardSimulators",
+                "SwitchboardTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

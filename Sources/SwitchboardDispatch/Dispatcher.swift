@@ -88,6 +88,45 @@ public struct Dispatcher: Sendable {
 
     public var planner: RoutePlanner { RoutePlanner(table: table) }
 
+    /// The same engine (adapters, health board, pacer, connection permits) over a reloaded route table.
+    public func replacingTable(_ table: RouteTable) -> Dispatcher {
+        Dispatcher(
+            table: table, providers: providers, health: health, clock: clock, pacer: pacer, callbackURL: callbackURL,
+            permits: permits, seeds: seeds)
+    }
+
+    /// One recipient's route, planned once: what the caller checks (the conversation gate) and what `send` follows.
+    public struct Planned: Sendable {
+        public var recipient: PhoneNumber
+        public var route: Swift.Result<RoutePlanner.Plan, RoutingError>
+        /// The plan's own random stream (backoff jitter), drawn with the route.
+        let seed: UInt64
+    }
+
+    /// Plans every recipient of `request`, with its open windows, drawing each weighted pick from this dispatcher's
+    /// seeds.
+    public func plan(_ request: Request) -> [Planned] {
+        var random = SplitMix64(seed: seeds())
+        return request.recipients.map { recipient in
+            let windows = request.openWindows[recipient.digits] ?? []
+            let route = planner.plan(
+                to: recipient, kind: request.body.kind, from: request.from, route: request.route, draw: random.nextUnit(),
+                openWindows: windows)
+            return Planned(recipient: recipient, route: route, seed: random.next())
+        }
+    }
+
+    /// Plans and sends `request`; see `send(_:planned:willWait:willSend:onAttempts:)`.
+    public func send(
+        _ request: Request, willWait: @escaping @Sendable ([Int]) async -> Void = { _ in },
+        willSend: @escaping @Sendable ([Int]) async -> Bool = { _ in true },
+        onAttempts: @Sendable ([(index: Int, attempt: Attempt)]) async -> Void = { _ in }
+    ) async -> [Result] {
+        await send(request, planned: plan(request), willWait: willWait, willSend: willSend, onAttempts: onAttempts)
+    }
+
+    /// Sends to the `planned` recipients with `request`'s content; results are in `planned`'s order, and `request`'s
+    /// own recipients are not read.
     /// - Parameters:
     ///   - willWait: called with the recipient indices of a provider request that must wait for a connection to its
     ///     host before `willSend`; nothing has been sent for them yet.
@@ -96,24 +135,24 @@ public struct Dispatcher: Sendable {
     ///   - onAttempts: called with the attempts that ended, before the next provider call for this send is made (so
     ///     every attempt is on record before anything else goes out); the last round's are left in `unreportedAttempts`.
     public func send(
-        _ request: Request, willWait: @escaping @Sendable ([Int]) async -> Void = { _ in },
+        _ request: Request, planned routes: [Planned], willWait: @escaping @Sendable ([Int]) async -> Void = { _ in },
         willSend: @escaping @Sendable ([Int]) async -> Bool = { _ in true },
         onAttempts: @Sendable ([(index: Int, attempt: Attempt)]) async -> Void = { _ in }
     ) async -> [Result] {
+        var request = request
+        request.recipients = routes.map(\.recipient)
         let started = clock.now()
-        var random = SplitMix64(seed: seeds())
         var plans: [SendPlan?] = []
-        var results: [Result?] = Array(repeating: nil, count: request.recipients.count)
-        var routes: [String?] = Array(repeating: nil, count: request.recipients.count)
-        for (index, recipient) in request.recipients.enumerated() {
-            let windows = request.openWindows[recipient.digits] ?? []
-            switch planner.plan(to: recipient, kind: request.body.kind, from: request.from, route: request.route, draw: random.nextUnit(), openWindows: windows) {
+        var results: [Result?] = Array(repeating: nil, count: routes.count)
+        var routeNames: [String?] = Array(repeating: nil, count: routes.count)
+        for (index, planned) in routes.enumerated() {
+            switch planned.route {
             case .success(let plan):
-                routes[index] = plan.routeName
-                plans.append(SendPlan(candidates: plan.candidates, policy: plan.policy, startedAt: started, seed: random.next()))
+                routeNames[index] = plan.routeName
+                plans.append(SendPlan(candidates: plan.candidates, policy: plan.policy, startedAt: started, seed: planned.seed))
             case .failure(let error):
                 plans.append(nil)
-                results[index] = Result(recipient: recipient, route: nil, outcome: .unroutable(error), attempts: [])
+                results[index] = Result(recipient: planned.recipient, route: nil, outcome: .unroutable(error), attempts: [])
             }
         }
         let planned = plans.compactMap { $0 }.count
@@ -132,7 +171,7 @@ public struct Dispatcher: Sendable {
                 switch action {
                 case .finish(let outcome):
                     results[index] = Result(
-                        recipient: request.recipients[index], route: routes[index], outcome: .planned(outcome), attempts: plan.attempts,
+                        recipient: request.recipients[index], route: routeNames[index], outcome: .planned(outcome), attempts: plan.attempts,
                         unreportedAttempts: unreported.filter { $0.index == index }.map(\.attempt),
                         drained: plan.skipped.values.contains(.draining))
                 case .wait(let until):
@@ -223,7 +262,13 @@ public struct Dispatcher: Sendable {
                 guard let at = await pacer.reserve(account: account.id, count: count, now: now, maxWaitMs: maxWait) else {
                     return batch.indices.map { ($0, .skipped(account, .paced(waitMs: maxWait))) }
                 }
-                try? await clock.sleep(until: at)
+                do {
+                    try await clock.sleep(until: at)
+                } catch {
+                    // Cancelled while waiting for the slot: nothing was sent, and the slot goes back.
+                    await pacer.release(account: account.id, count: count)
+                    return batch.indices.map { ($0, .skipped(account, .paced(waitMs: maxWait))) }
+                }
             }
         }
         // A connection's worth of room first, so that what `willSend` lets through goes out without waiting for one.

@@ -11,7 +11,7 @@ public actor HealthBoard {
 
     private var health: [String: AccountHealth] = [:]
     private var stats: [String: Stats] = [:]
-    private let breakerTemplate: CircuitBreaker
+    private var breakerTemplate: CircuitBreaker
     private var activeSends = 0
     private var activeRetries = 0
 
@@ -56,4 +56,17 @@ public actor HealthBoard {
         return view()
     }
     public func endSends(_ count: Int) { activeSends -= count }
+
+    /// After a reload: accounts in `kept` keep their breaker (under the new policy's settings), Retry-After and counts;
+    /// every other account starts afresh. The retry budget's counters, which belong to sends in flight, stay.
+    public func retune(policy: Policy, keeping kept: Set<String>) {
+        let breaker = policy.circuitBreaker
+        breakerTemplate = CircuitBreaker(failureThreshold: breaker.failureThreshold, cooldownMs: breaker.cooldownMs)
+        health = health.filter { kept.contains($0.key) }.mapValues { entry in
+            var entry = entry
+            entry.breaker = entry.breaker.retuned(failureThreshold: breaker.failureThreshold, cooldownMs: breaker.cooldownMs)
+            return entry
+        }
+        stats = stats.filter { kept.contains($0.key) }
+    }
 }

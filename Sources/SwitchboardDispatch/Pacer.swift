@@ -7,9 +7,16 @@ public actor Pacer {
         public init(ratePerSecond: [String: Double]) {
             self.ratePerSecond = ratePerSecond
         }
+
+        /// Each account's own rate, where it has one.
+        public init(table: RouteTable) {
+            ratePerSecond = Dictionary(
+                table.accounts.compactMap { account in account.ratePerSecond.map { (account.id, $0) } },
+                uniquingKeysWith: { first, _ in first })
+        }
     }
 
-    private let limits: Limits
+    private var limits: Limits
     private var buckets: [String: TokenBucket] = [:]
 
     public init(limits: Limits) { self.limits = limits }
@@ -35,5 +42,13 @@ public actor Pacer {
 
     public func release(account: String, count: Int) {
         buckets[account]?.release(count)
+    }
+
+    /// After a reload: accounts in `kept` whose rate is unchanged keep their bucket; the rest start afresh.
+    public func retune(limits newLimits: Limits, keeping kept: Set<String>) {
+        buckets = buckets.filter { account, _ in
+            kept.contains(account) && limits.ratePerSecond[account] == newLimits.ratePerSecond[account]
+        }
+        limits = newLimits
     }
 }

@@ -19,6 +19,13 @@ public struct CircuitBreaker: Sendable, Hashable {
         self.cooldownMs = cooldownMs
     }
 
+    /// The same state under new settings, for a reloaded policy.
+    public func retuned(failureThreshold: Int, cooldownMs: Int) -> CircuitBreaker {
+        var breaker = CircuitBreaker(failureThreshold: failureThreshold, cooldownMs: cooldownMs)
+        breaker.state = state
+        return breaker
+    }
+
     public func phase(at now: Instant) -> Phase {
         switch state {
         case .closed: .closed
