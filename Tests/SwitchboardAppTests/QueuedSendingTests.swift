@@ -16,7 +16,7 @@ import Testing
     static func worker(_ host: SimulatorHost, store: SQLiteMessageStore) async throws -> QueueWorker<SQLiteMessageStore> {
         let configuration = try await GatewayHarness.configuration(host, policy: GatewayHarness.fastPolicy)
         return QueueWorker(
-            store: store, dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: GatewayHarness.client, logger: Logger(label: "q")),
+            store: store, routing: LiveDispatcher(GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: GatewayHarness.client, logger: Logger(label: "q"))),
             metrics: GatewayMetrics(), logger: Logger(label: "q"), pairIntervalMs: 0)
     }
 
@@ -98,7 +98,7 @@ import Testing
             }
             let configuration = try await GatewayHarness.configuration(host, policy: GatewayHarness.fastPolicy)
             let worker = QueueWorker(
-                store: store, dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: GatewayHarness.client, logger: Logger(label: "q")),
+                store: store, routing: LiveDispatcher(GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: GatewayHarness.client, logger: Logger(label: "q"))),
                 metrics: GatewayMetrics(), logger: Logger(label: "q"), pairIntervalMs: 6000)
             let start = Date()
             _ = try await worker.runOnce(now: start)
@@ -123,7 +123,7 @@ import Testing
             let dispatcher = Dispatcher(
                 table: built.table, providers: built.providers, health: built.health, clock: built.clock,
                 pacer: Pacer(limits: .init(ratePerSecond: ["klaros": 1])), callbackURL: built.callbackURL)
-            let worker = QueueWorker(store: store, dispatcher: dispatcher, metrics: GatewayMetrics(), logger: Logger(label: "q"), pairIntervalMs: 0)
+            let worker = QueueWorker(store: store, routing: LiveDispatcher(dispatcher), metrics: GatewayMetrics(), logger: Logger(label: "q"), pairIntervalMs: 0)
             let services = ServiceGroup(configuration: .init(services: [worker], logger: Logger(label: "q")))
 
             let started = ContinuousClock.now

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import NIOConcurrencyHelpers
 import SwitchboardCore
 import SwitchboardDispatch
 import SwitchboardStore
@@ -10,7 +9,7 @@ import SwitchboardStore
 /// settle, and only then answer.
 struct MessageService<Store: GatewayStore>: Sendable {
     let store: Store
-    let dispatcher: Dispatcher
+    let routing: LiveDispatcher
     let metrics: GatewayMetrics
     var doorbell: QueueDoorbell?
     var wallClock: WallClock = .system
@@ -18,12 +17,18 @@ struct MessageService<Store: GatewayStore>: Sendable {
     var pendingOutcomes = PendingOutcomes()
     static var idempotencyTTL: TimeInterval { 24 * 3600 }
 
+    func pipeline(_ dispatcher: Dispatcher) -> SendPipeline<Store> {
+        SendPipeline(store: store, dispatcher: dispatcher, metrics: metrics, wallClock: wallClock, storeHealth: storeHealth)
+    }
+
     struct Answer: Sendable {
         var status: HTTPResponse.Status
         var body: JSONValue
     }
 
     func send(_ request: SendMessageRequest, idempotencyKey: String?, logger: Logger) async throws -> Answer {
+        // One configuration for the whole send, even if a reload lands meanwhile.
+        let dispatcher = routing.current
         let table = dispatcher.table
         if let from = request.from, table.account(pinnedBy: from) == nil {
             throw APIError(.invalidRequest, "$.from: \"\(from)\" names no account id or sender line", details: ["path": "$.from"])
@@ -74,54 +79,13 @@ struct MessageService<Store: GatewayStore>: Sendable {
             throw storeUnavailable(error)
         }
 
-        let (blocked, windows) = ConversationGate(planner: dispatcher.planner)
-            .check(request.recipients, ids: ids, body: request.body, from: request.from, route: request.route, now: createdAt, states: states)
-        let sendable = request.recipients.indices.filter { blocked[$0] == nil }
-        let calls = ProviderCallMarks()
-        let dispatched = sendable.isEmpty ? [] : await dispatcher.send(
-            Dispatcher.Request(
-                recipients: sendable.map { request.recipients[$0] }, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
-                from: request.from, route: request.route, openWindows: windows),
-            // Stored as started; a request that must wait for a connection is unmarked while it waits and marked
-            // again (group commit) before it goes, so a stop during the wait leaves messages that provably never left.
-            willWait: { [store] indices in
-                let waiting = indices.map { ids[sendable[$0]] }
-                do {
-                    try await store.markDispatchWaiting(waiting)
-                    calls.noteWaiting(waiting)
-                } catch {
-                    logger.warning("could not mark messages as waiting for a connection", metadata: ["error.type": "\(type(of: error))"])
-                }
-            },
-            willSend: { [store, storeHealth, wallClock] indices in
-                let resumed = calls.takeWaiting(indices.map { ids[sendable[$0]] })
-                do {
-                    try await store.markDispatchStarted(resumed, at: wallClock.now())
-                    calls.noteCall()
-                    return true
-                } catch {
-                    storeHealth.writeFailed(error)
-                    logger.error("could not mark messages as being sent; not sending them", metadata: ["error.type": "\(type(of: error))"])
-                    return false
-                }
-            },
-            onAttempts: { [store, metrics] ended in
-                for (_, attempt) in ended { metrics.attempt(attempt) }
-                do {
-                    try await store.record(ended.map { NewAttempt(messageId: ids[sendable[$0.index]], attempt: $0.attempt, at: wallClock.now()) })
-                } catch {
-                    logger.error("could not record attempts", metadata: ["error.type": "\(type(of: error))"])
-                }
-            })
-        var results: [(settlement: Settlement, attempts: [Attempt])] = request.recipients.indices.map { index in
-            (blocked[index] ?? Settlement(id: ids[index], blocked: .internalError, message: nil), [])
-        }
-        var lastRound: [NewAttempt] = []
-        for (position, result) in zip(sendable, dispatched) {
-            results[position] = (Settlement(result, id: ids[position]), result.attempts)
-            for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
-            lastRound += result.unreportedAttempts.map { NewAttempt(messageId: ids[position], attempt: $0, at: wallClock.now()) }
-        }
+        let work = SendPipeline<Store>.Work(
+            ids: ids, recipients: request.recipients, body: request.body, ref: request.ref, ref1: request.ref1,
+            ref2: request.ref2, from: request.from, route: request.route, states: states, now: createdAt, pacing: .bounded,
+            marking: .insertedAsStarted)
+        let (sent, calledProvider) = await pipeline(dispatcher).run(work, logger: logger)
+        let results = sent.map { (settlement: $0.settlement, attempts: $0.attempts) }
+        let lastRound = sent.flatMap(\.lastRound)
 
         let settledAt = wallClock.now()
         let settlements = results.map(\.settlement)
@@ -147,7 +111,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
         } catch {
             // The outcome is kept and written once the store takes writes again; the key stays in progress meanwhile.
             await pendingOutcomes.add(.init(completions: completions, attempts: lastRound, idempotency: completion))
-            guard calls.anyCall else { throw storeUnavailable(error) }
+            guard calledProvider else { throw storeUnavailable(error) }
             storeHealth.writeFailed(error)
             throw APIError(
                 .statusUnknown, "a provider was called but the outcome could not be stored; it will be recorded when the store writes again",
@@ -162,26 +126,6 @@ struct MessageService<Store: GatewayStore>: Sendable {
     func storeUnavailable(_ error: any Error) -> APIError {
         storeHealth.writeFailed(error)
         return APIError(.storeUnavailable, "the message store cannot take writes; nothing was sent, try again later")
-    }
-}
-
-/// One send's marks: whether any provider request was let through, and which messages are unmarked while they wait
-/// for a connection.
-final class ProviderCallMarks: Sendable {
-    private let state = NIOLockedValueBox((called: false, waiting: Set<String>()))
-
-    func noteCall() { state.withLockedValue { $0.called = true } }
-    var anyCall: Bool { state.withLockedValue { $0.called } }
-
-    func noteWaiting(_ ids: [String]) { state.withLockedValue { $0.waiting.formUnion(ids) } }
-
-    /// Those of `ids` that were unmarked to wait, which must be marked again before they go.
-    func takeWaiting(_ ids: [String]) -> [String] {
-        state.withLockedValue { state in
-            let taken = ids.filter { state.waiting.contains($0) }
-            state.waiting.subtract(taken)
-            return taken
-        }
     }
 }
 

@@ -9,7 +9,7 @@ import SwitchboardStore
 /// batches them), keeps each line to its rate, and settles or reschedules them in grouped commits.
 struct QueueWorker<Store: GatewayStore>: Service {
     let store: Store
-    let dispatcher: Dispatcher
+    let routing: LiveDispatcher
     let metrics: GatewayMetrics
     let logger: Logger
     var claimSize = 256
@@ -31,6 +31,10 @@ struct QueueWorker<Store: GatewayStore>: Service {
     /// Outcomes the store refused, written once it takes writes again.
     var pendingOutcomes = PendingOutcomes()
     var storeHealth = StoreHealth()
+
+    func pipeline(_ dispatcher: Dispatcher) -> SendPipeline<Store> {
+        SendPipeline(store: store, dispatcher: dispatcher, metrics: metrics, storeHealth: storeHealth)
+    }
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
@@ -92,12 +96,19 @@ struct QueueWorker<Store: GatewayStore>: Service {
     }
 
     /// `now` is the round's time: retries and expiry are reckoned from it, so tests can drive the schedule.
-    private func send(_ messages: [ClaimedMessage], now: Date) async {
-        guard let first = messages.first, let body = BodyRecord.decode(first.body) else {
-            await settle(messages.map { Settlement(id: $0.id, blocked: .internalError, message: "stored body is unreadable") }, now: now)
+    private func send(_ group: [ClaimedMessage], now: Date) async {
+        guard let first = group.first, let body = BodyRecord.decode(first.body) else {
+            await settle(group.map { Settlement(id: $0.id, blocked: .internalError, message: "stored body is unreadable") }, now: now)
             return
         }
-        let recipients = messages.compactMap { try? PhoneNumber($0.recipient) }
+        let readable = group.map { (message: $0, recipient: try? PhoneNumber($0.recipient)) }
+        let unreadable = readable.filter { $0.recipient == nil }.map(\.message)
+        if !unreadable.isEmpty {
+            await settle(unreadable.map { Settlement(id: $0.id, blocked: .internalError, message: "stored recipient is unreadable") }, now: now)
+        }
+        let messages = readable.filter { $0.recipient != nil }.map(\.message)
+        let recipients = readable.compactMap(\.recipient)
+        guard !messages.isEmpty else { return }
         let states: [String: CustomerState]
         do {
             states = try await store.conversationStates(customers: recipients.map(\.digits))
@@ -107,49 +118,34 @@ struct QueueWorker<Store: GatewayStore>: Service {
             try? await store.reschedule(messages.map { ($0.id, now.addingTimeInterval(5), false) })
             return
         }
-        let (blocked, windows) = ConversationGate(planner: dispatcher.planner)
-            .check(recipients, ids: messages.map(\.id), body: body, from: first.from, route: first.route, now: now, states: states)
-        let sendable = messages.indices.filter { blocked[$0] == nil }
-        let results = sendable.isEmpty ? [] : await dispatcher.send(
-            Dispatcher.Request(
-                recipients: sendable.map { recipients[$0] }, body: body, ref: first.ref, ref1: first.ref1, ref2: first.ref2,
-                from: first.from, route: first.route, openWindows: windows, pacing: .wait(drain)),
-            // A message is marked before its provider call or not sent at all: an unmarked one goes back to the queue
-            // at the next start, and must not have left.
-            willSend: { [store, logger] indices in
-                do {
-                    try await store.markDispatchStarted(indices.map { messages[sendable[$0]].id }, at: Date())
-                    return true
-                } catch {
-                    logger.error("could not mark queued messages as being sent; not sending them", metadata: ["error.type": "\(type(of: error))"])
-                    return false
-                }
-            },
-            onAttempts: { [store, metrics] ended in
-                for (_, attempt) in ended { metrics.attempt(attempt) }
-                try? await store.record(ended.map { NewAttempt(messageId: messages[sendable[$0.index]].id, attempt: $0.attempt, at: Date()) })
-            })
-        var settled = blocked.values.map { $0 }
+        // A message is marked before its provider call or not sent at all: an unmarked one goes back to the queue
+        // at the next start, and must not have left.
+        let work = SendPipeline<Store>.Work(
+            ids: messages.map(\.id), recipients: recipients, body: body, ref: first.ref, ref1: first.ref1, ref2: first.ref2,
+            from: first.from, route: first.route, states: states, now: now, pacing: .wait(drain), marking: .beforeEachRequest)
+        let (sent, _) = await pipeline(routing.current).run(work, logger: logger)
+        var settled: [Settlement] = []
         var retries: [(id: String, notBefore: Date, countsAsAttempt: Bool)] = []
-        let finished = now
         var lastRound: [NewAttempt] = []
-        for (position, result) in zip(sendable, results) {
-            let message = messages[position]
-            for attempt in result.unreportedAttempts { metrics.attempt(attempt) }
-            lastRound += result.unreportedAttempts.map { NewAttempt(messageId: message.id, attempt: $0, at: Date()) }
+        for (message, recipient) in zip(messages, sent) {
+            lastRound += recipient.lastRound
+            guard let result = recipient.result else {
+                settled.append(recipient.settlement)
+                continue
+            }
             let planned: SendPlan.Outcome? = if case .planned(let outcome) = result.outcome { outcome } else { nil }
             switch QueueRetryPolicy.decide(
-                planned, drained: result.drained, attempts: message.queueAttempts, now: finished, expiresAt: message.expiresAt)
+                planned, drained: result.drained, attempts: message.queueAttempts, now: now, expiresAt: message.expiresAt)
             {
             case .requeue(let at, let countsAsAttempt):
                 retries.append((message.id, at, countsAsAttempt))
             case .expire:
-                var expired = Settlement(result, id: message.id)
+                var expired = recipient.settlement
                 expired.error = .expired
                 expired.message = "validity period ended after \(message.queueAttempts + 1) tries; last: \(expired.message ?? "")"
                 settled.append(expired)
             case .settle:
-                settled.append(Settlement(result, id: message.id))
+                settled.append(recipient.settlement)
             }
         }
         // The last round's attempts go in with the outcome; for rescheduled messages, on their own.
@@ -162,7 +158,7 @@ struct QueueWorker<Store: GatewayStore>: Service {
             // rescheduled stays `sending`; at the next start, marked messages become `unknown`, unmarked ones queued.
             logger.error("could not reschedule queued messages after their send", metadata: ["error.type": "\(type(of: error))"])
         }
-        await settle(settled, attempts: lastRound.filter { !retried.contains($0.messageId) }, now: finished)
+        await settle(settled, attempts: lastRound.filter { !retried.contains($0.messageId) }, now: now)
     }
 
     private func settle(_ settlements: [Settlement], attempts: [NewAttempt] = [], now: Date) async {
