@@ -14,7 +14,9 @@ import SwitchboardStore
 public struct GatewayDependencies<Store: GatewayStore>: Sendable {
     public var configuration: GatewayConfiguration
     public var store: Store
-    public var dispatcher: Dispatcher
+    /// The dispatcher in force; a reload replaces it.
+    public let routing: LiveDispatcher
+    public var dispatcher: Dispatcher { routing.current }
     public var metrics: GatewayMetrics
     /// Rung by queued sends, heard by the queue workers.
     public var doorbell: QueueDoorbell
@@ -30,7 +32,7 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
     ) {
         self.configuration = configuration
         self.store = store
-        self.dispatcher = dispatcher
+        routing = LiveDispatcher(dispatcher)
         self.metrics = metrics
         self.doorbell = doorbell
         self.wallClock = wallClock
@@ -41,10 +43,9 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
         let providers = ProviderRegistry.providers(for: configuration.catalogs, client: client, logger: logger)
         let table = configuration.table
         let publicURL = configuration.publicURL
-        let rates = Dictionary(table.accounts.compactMap { account in account.ratePerSecond.map { (account.id, $0) } }, uniquingKeysWith: { a, _ in a })
         return Dispatcher(
             table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock(),
-            pacer: Pacer(limits: .init(ratePerSecond: rates)),
+            pacer: Pacer(limits: .init(table: table)),
             callbackURL: { account in providers[account.provider]?.callbackURL(publicURL: publicURL, account: account) },
             permits: ConnectionPermits(limit: HTTPClient.Configuration.providerCalls.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit))
     }
@@ -56,15 +57,15 @@ public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies
     SystemController(dependencies: dependencies).addRoutes(to: router)
     let v1 = router.group("v1").add(middleware: APIKeyAuthenticator(keys: dependencies.configuration.apiKeys))
     let service = MessageService(
-        store: dependencies.store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, doorbell: dependencies.doorbell,
+        store: dependencies.store, routing: dependencies.routing, metrics: dependencies.metrics, doorbell: dependencies.doorbell,
         wallClock: dependencies.wallClock, storeHealth: dependencies.storeHealth, pendingOutcomes: dependencies.pendingOutcomes)
     MessagesController(service: service).addRoutes(to: v1)
-    AccountsController(dispatcher: dependencies.dispatcher).addRoutes(to: v1)
+    AccountsController(routing: dependencies.routing).addRoutes(to: v1)
     ConversationsController(store: dependencies.store, wallClock: dependencies.wallClock).addRoutes(to: v1)
     WebhooksController(store: dependencies.store, policy: WebhookURLPolicy(allowPrivateNetworks: dependencies.configuration.webhooks.allowPrivateNetworks))
         .addRoutes(to: v1)
     let inbound = InboundController(
-        store: dependencies.store, table: dependencies.configuration.table, providers: dependencies.dispatcher.providers,
+        store: dependencies.store, routing: dependencies.routing, providers: dependencies.dispatcher.providers,
         wallClock: dependencies.wallClock)
     inbound.addRoutes(to: router)
     // Last: it wraps only the not-found responder.
@@ -116,8 +117,11 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         metrics: dependencies.metrics))
     app.addServices(OutcomeRetryService(store: store, pending: dependencies.pendingOutcomes, health: dependencies.storeHealth, logger: logger))
     app.addServices(QueueWorker(
-        store: store, dispatcher: dependencies.dispatcher, metrics: dependencies.metrics, logger: logger, doorbell: dependencies.doorbell,
+        store: store, routing: dependencies.routing, metrics: dependencies.metrics, logger: logger, doorbell: dependencies.doorbell,
         pendingOutcomes: dependencies.pendingOutcomes, storeHealth: dependencies.storeHealth))
+    app.addServices(ConfigReloadService(
+        reloader: ConfigReloader(configuration: configuration, routing: dependencies.routing, logger: logger),
+        pidFile: configuration.server.pidFile, logger: logger))
     app.beforeServerStarts {
         let recovered = try await store.recoverInterrupted(now: Date())
         if recovered.unknown > 0 {

@@ -97,7 +97,7 @@ public struct GatewayConfiguration: Sendable {
     /// Every key gateway.json may use.
     static let schema = ConfigSchema.object(ConfigSchema.routingSections.merging([
         "server": .object(Dictionary(uniqueKeysWithValues: [
-            "host", "port", "publicURL", "headerTimeoutMs", "idleTimeoutMs", "maxConnections",
+            "host", "port", "publicURL", "headerTimeoutMs", "idleTimeoutMs", "maxConnections", "pidFile",
         ].map { ($0, ConfigSchema.value) })),
         "storage": .object(["sqlite": .value]),
         "apiKeys": .value,

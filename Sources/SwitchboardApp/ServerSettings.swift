@@ -17,6 +17,8 @@ public struct ServerSettings: Sendable, Codable, Hashable {
     /// Open connections past which the gateway stops accepting (new ones wait in the listen backlog), so that file
     /// descriptors stay for the store, the providers and `/healthz`. Nil: `defaultMaxConnections`.
     public var maxConnections: Int?
+    /// Where `serve` writes its process id, for `switchboard reload`; nil writes none.
+    public var pidFile: String?
 
     public static let defaultHeaderTimeoutMs = 10_000
     public static let defaultIdleTimeoutMs = 75_000
@@ -35,6 +37,7 @@ public struct ServerSettings: Sendable, Codable, Hashable {
         headerTimeoutMs = try container.decodeIfPresent(Int.self, forKey: .headerTimeoutMs) ?? Self.defaultHeaderTimeoutMs
         idleTimeoutMs = try container.decodeIfPresent(Int.self, forKey: .idleTimeoutMs) ?? Self.defaultIdleTimeoutMs
         maxConnections = try container.decodeIfPresent(Int.self, forKey: .maxConnections)
+        pidFile = try container.decodeIfPresent(String.self, forKey: .pidFile)
     }
 
     /// `maxConnections`, or 4096 capped at half the process's open-file limit.

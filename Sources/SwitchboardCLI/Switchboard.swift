@@ -6,7 +6,7 @@ struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchboard",
         abstract: "A self-hosted multi-provider WhatsApp messaging gateway.",
-        subcommands: [ServeCommand.self, CheckCommand.self, RouteCommand.self, SimulateCommand.self, SendCommand.self]
+        subcommands: [ServeCommand.self, CheckCommand.self, ReloadCommand.self, RouteCommand.self, SimulateCommand.self, SendCommand.self]
     )
 }
 

@@ -5,7 +5,9 @@ import SwitchboardDispatch
 
 /// GET /v1/accounts, /v1/templates, /v1/numbers and /v1/route: what the gateway knows of its accounts.
 struct AccountsController: Sendable {
-    let dispatcher: Dispatcher
+    let routing: LiveDispatcher
+    /// Read once per request, so a reload lands between requests.
+    private var dispatcher: Dispatcher { routing.current }
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get("accounts") { _, _ in try await accounts() }

@@ -3,13 +3,15 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SwitchboardCore
+import SwitchboardDispatch
 import SwitchboardStore
 
 /// Provider callbacks on `/inbound/{provider}/{account}[/{event}]`, GET or POST. The provider's adapter
 /// authenticates and reads each one into `InboundEvent`s; this stores them. Nothing refused is stored or forwarded.
 struct InboundController<Store: GatewayStore>: Sendable {
     let store: Store
-    let table: RouteTable
+    let routing: LiveDispatcher
+    private var table: RouteTable { routing.current.table }
     let providers: [String: any Provider]
     var wallClock: WallClock = .system
     var timestampWarnings = TimestampWarnings()
