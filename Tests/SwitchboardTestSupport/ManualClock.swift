@@ -16,6 +16,16 @@ public final class ManualClock: GatewayClock {
         var sleepers: [Sleeper] = []
         /// Sleeps cancelled before they were parked.
         var cancelled: Set<Int> = []
+        /// Tests waiting for this many sleeps to be parked.
+        var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+        /// The watchers whose count is now reached, removed.
+        mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
+            let parked = sleepers.count
+            let ready = watchers.filter { $0.count <= parked }.map(\.continuation)
+            watchers.removeAll { $0.count <= parked }
+            return ready
+        }
     }
 
     private let state: NIOLockedValueBox<State>
@@ -44,9 +54,17 @@ public final class ManualClock: GatewayClock {
         for sleeper in due { sleeper.continuation.resume() }
     }
 
-    /// Waits (by yielding, not by sleeping) until at least `count` sleeps are parked.
+    /// Suspends until at least `count` sleeps are parked (the code under test is waiting for the clock). Bound the
+    /// test with a time limit: code that never sleeps leaves this waiting.
     public func waitForSleepers(_ count: Int = 1) async {
-        while sleepers < count { await Task.yield() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLockedValue { state -> Bool in
+                if state.sleepers.count >= count { return true }
+                state.watchers.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
     }
 
     public func sleep(until deadline: Instant) async throws {
@@ -57,12 +75,13 @@ public final class ManualClock: GatewayClock {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 enum Parked { case parked, due, cancelled }
-                let parked = state.withLockedValue { state -> Parked in
-                    if state.cancelled.remove(id) != nil { return .cancelled }
-                    if deadline <= state.now { return .due }
+                let (parked, watchers) = state.withLockedValue { state -> (Parked, [CheckedContinuation<Void, Never>]) in
+                    if state.cancelled.remove(id) != nil { return (.cancelled, []) }
+                    if deadline <= state.now { return (.due, []) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    return .parked
+                    return (.parked, state.satisfiedWatchers())
                 }
+                for watcher in watchers { watcher.resume() }
                 switch parked {
                 case .parked: break
                 case .due: continuation.resume()
