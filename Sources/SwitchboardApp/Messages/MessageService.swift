@@ -80,9 +80,11 @@ struct MessageService<Store: GatewayStore>: Sendable {
         }
 
         let work = SendPipeline<Store>.Work(
-            ids: ids, recipients: request.recipients, body: request.body, ref: request.ref, ref1: request.ref1,
-            ref2: request.ref2, from: request.from, route: request.route, states: states, now: createdAt, pacing: .bounded,
-            marking: .insertedAsStarted)
+            ids: ids,
+            request: Dispatcher.Request(
+                recipients: request.recipients, body: request.body, ref: request.ref, ref1: request.ref1, ref2: request.ref2,
+                from: request.from, route: request.route, pacing: .bounded),
+            states: states, now: createdAt, marking: .insertedAsStarted)
         let (sent, calledProvider) = await pipeline(dispatcher).run(work, logger: logger)
         let results = sent.map { (settlement: $0.settlement, attempts: $0.attempts) }
         let lastRound = sent.flatMap(\.lastRound)

@@ -121,8 +121,11 @@ struct QueueWorker<Store: GatewayStore>: Service {
         // A message is marked before its provider call or not sent at all: an unmarked one goes back to the queue
         // at the next start, and must not have left.
         let work = SendPipeline<Store>.Work(
-            ids: messages.map(\.id), recipients: recipients, body: body, ref: first.ref, ref1: first.ref1, ref2: first.ref2,
-            from: first.from, route: first.route, states: states, now: now, pacing: .wait(drain), marking: .beforeEachRequest)
+            ids: messages.map(\.id),
+            request: Dispatcher.Request(
+                recipients: recipients, body: body, ref: first.ref, ref1: first.ref1, ref2: first.ref2, from: first.from,
+                route: first.route, pacing: .wait(drain)),
+            states: states, now: now, marking: .beforeEachRequest)
         let (sent, _) = await pipeline(routing.current).run(work, logger: logger)
         var settled: [Settlement] = []
         var retries: [(id: String, notBefore: Date, countsAsAttempt: Bool)] = []

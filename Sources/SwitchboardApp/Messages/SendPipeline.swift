@@ -27,17 +27,11 @@ struct SendPipeline<Store: GatewayStore>: Sendable {
     /// Messages with the same content and pins, sent together.
     struct Work: Sendable {
         var ids: [String]
-        var recipients: [PhoneNumber]
-        var body: MessageBody
-        var ref: String?
-        var ref1: String?
-        var ref2: String?
-        var from: String?
-        var route: String?
+        /// Content, pins and pacing; the pipeline fills in the open windows.
+        var request: Dispatcher.Request
         /// The recipients' conversation states, read with the messages' insert or claim.
         var states: [String: CustomerState]
         var now: Date
-        var pacing: Dispatcher.Pacing
         var marking: Marking
     }
 
@@ -60,15 +54,14 @@ struct SendPipeline<Store: GatewayStore>: Sendable {
 
     /// - Returns: one `Sent` per recipient, in order, and whether any provider request was let through.
     func run(_ work: Work, logger: Logger) async -> (sent: [Sent], calledProvider: Bool) {
-        let windows = ConversationGate.openWindows(work.recipients, now: work.now, states: work.states)
-        let request = Dispatcher.Request(
-            recipients: work.recipients, body: work.body, ref: work.ref, ref1: work.ref1, ref2: work.ref2, from: work.from,
-            route: work.route, openWindows: windows, pacing: work.pacing)
+        var request = work.request
+        let windows = ConversationGate.openWindows(request.recipients, now: work.now, states: work.states)
+        request.openWindows = windows
         let planned = dispatcher.plan(request)
         var sent = work.ids.map { Sent(id: $0, refused: nil, result: nil, lastRound: []) }
         var sendable: [Int] = []
         for (index, plan) in planned.enumerated() {
-            if let refusal = ConversationGate.refusal(plan, body: work.body, states: work.states, windows: windows) {
+            if let refusal = ConversationGate.refusal(plan, body: request.body, states: work.states, windows: windows) {
                 sent[index].refused = refusal
             } else {
                 sendable.append(index)
