@@ -123,7 +123,12 @@ let package = Package(
         .target(
             name: "SwitchboardTestSupport",
             dependencies: [
-                "SwitchboardCore", "SwitchboardDispatch", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "SwitchboardCore",
+                "SwitchboardDispatch",
+                "SwitchboardProviders",
+                "SwitchboardSimulators",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/SwitchboardTestSupport"
         ),
@@ -160,6 +165,7 @@ let package = Package(
                 "SwitchboardSimulators",
                 "SwitchboardTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -168,6 +174,7 @@ let package = Package(
                 "SwitchboardCore",
                 "SwitchboardProviders",
                 "SwitchboardSimulators",
+                "SwitchboardTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

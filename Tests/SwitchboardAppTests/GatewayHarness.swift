@@ -9,39 +9,31 @@ import SwitchboardCore
 import SwitchboardProviders
 import SwitchboardSimulators
 import SwitchboardStore
+import SwitchboardTestSupport
 
 /// A gateway router wired to real adapters and the simulators over loopback, with a store of the test's choosing.
 enum GatewayHarness {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    static let catalogs = try! CatalogLoader.load(directory: repoRoot + "/providers")
+    static var repoRoot: String { SimulatedProviders.repoRoot }
+    static var catalogs: [String: ProviderCatalog] { SimulatedProviders.catalogs }
+    static var client: HTTPClient { SimulatedProviders.client }
     static let apiKey = "test-key-0123456789"
     static let auth: HTTPFields = [.authorization: "Bearer \(apiKey)", .contentType: "application/json"]
-    static let client: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .milliseconds(300)
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
 
     static func simulators(klarosWindowsOpen: Bool = true) -> SimulatorHost {
-        SimulatorHost(setup: .init(
-            kaleyra: .init(pods: ["in": 0, "eu": 0], accounts: [
-                .init(sid: "HXIN001", apiKey: "kal-in-key", pod: "in", lines: ["+919000000001"]),
-                .init(sid: "HXEU001", apiKey: "kal-eu-key", pod: "eu", lines: ["+449000000001"]),
-            ]),
-            klaros: [.init(id: "main", apiKey: "uni_live_test", numbers: ["123456789012345"], templates: ["order_update"], windowsOpen: klarosWindowsOpen)]))
+        SimulatedProviders.host(klarosWindowsOpen: klarosWindowsOpen)
     }
 
     static let klarosSecret = "klaros-hook-secret"
     static let kaleyraToken = "kal-token-123"
 
     static func configuration(_ host: SimulatorHost, policy: String, storage: String = ":memory:", port: Int = 0, allowPrivateWebhooks: Bool = true) async throws -> GatewayConfiguration {
+        let accounts = await SimulatedProviders.accountsJSON(host, extra: [
+            "kaleyra-in": #""inboundToken": "\#(kaleyraToken)""#, "klaros": #""webhookSecret": "\#(klarosSecret)""#,
+        ])
         let json = """
         {"server": {"host": "127.0.0.1", "port": \(port)}, "storage": {"sqlite": "\(storage)"}, "apiKeys": ["\(apiKey)", "second-key-abcdef"],
          "webhooks": {"allowPrivateNetworks": \(allowPrivateWebhooks)},
-         "accounts": [
-          {"id": "kaleyra-in", "provider": "kaleyra", "pod": "in", "sid": "HXIN001", "apiKey": "kal-in-key", "from": "+919000000001", "baseURL": "\(await host.baseURL("kaleyra.in")!)", "inboundToken": "\(kaleyraToken)"},
-          {"id": "kaleyra-eu", "provider": "kaleyra", "pod": "eu", "sid": "HXEU001", "apiKey": "kal-eu-key", "from": "+449000000001", "baseURL": "\(await host.baseURL("kaleyra.eu")!)"},
-          {"id": "klaros", "provider": "klaros", "apiKey": "uni_live_test", "from": "123456789012345", "baseURL": "\(await host.baseURL("klaros.main")!)", "region": "us", "webhookSecret": "\(klarosSecret)"}],
+         "accounts": \(accounts),
          "routes": [
           {"name": "india", "match": {"countryCodes": ["91"]}, "targets": ["kaleyra-in", "klaros"]},
           {"name": "europe", "match": {"countryCodes": ["44"]}, "targets": ["kaleyra-eu"]},

@@ -16,7 +16,7 @@ import Testing
             let account = await TestSupport.cloudAccount(host, settings: ["apiVersion": "v22.0"])
             let results = await provider.send(
                 SendRequest(recipients: TestSupport.numbers("+15551234567"), body: .text("Hello")), account: account,
-                timeout: .seconds(2))
+                timeout: TestSupport.timeout)
             let logged = try #require(await host.requests.all().first)
             #expect(logged.path == "/v22.0/\(TestSupport.cloudLine)/messages")
             #expect(logged.headers["authorization"] == "Bearer EAAG-test")
@@ -35,7 +35,7 @@ import Testing
             let template = MessageBody.template(.init(name: "order_update", language: "en_US", params: ["Ana", "42"]))
             let results = await provider.send(
                 SendRequest(recipients: TestSupport.numbers("+15551234567"), body: template), account: account,
-                timeout: .seconds(2))
+                timeout: TestSupport.timeout)
             #expect(results.first?.failure == nil)
             let body = try json(try #require(await host.requests.all().first?.body))
             #expect(body["type"] as? String == "template")
@@ -58,7 +58,7 @@ import Testing
             let account = await TestSupport.cloudAccount(host)
             let results = await provider.send(
                 SendRequest(recipients: TestSupport.numbers("+15551234567"), body: .text("hi")), account: account,
-                timeout: .seconds(2))
+                timeout: TestSupport.timeout)
             #expect(results.first?.failure?.failureClass == expected)
             #expect(results.first?.failure?.providerCode == code)
         }
@@ -69,13 +69,13 @@ import Testing
             let wrong = await TestSupport.cloudAccount(host, token: "expired")
             let refused = await provider.send(
                 SendRequest(recipients: TestSupport.numbers("+15551234567"), body: .text("hi")), account: wrong,
-                timeout: .seconds(2))
+                timeout: TestSupport.timeout)
             #expect(refused.first?.failure?.failureClass == .unauthorized)
             #expect(refused.first?.failure?.providerCode == "190")
             await host.faults.set(.rateLimited(retryAfterSeconds: 3), for: "cloud-api.main")
             let limited = await provider.send(
                 SendRequest(recipients: TestSupport.numbers("+15551234567"), body: .text("hi")),
-                account: await TestSupport.cloudAccount(host), timeout: .seconds(2))
+                account: await TestSupport.cloudAccount(host), timeout: TestSupport.timeout)
             #expect(limited.first?.failure?.failureClass == .rateLimited)
             #expect(limited.first?.failure?.retryAfterMs == 3000)
         }

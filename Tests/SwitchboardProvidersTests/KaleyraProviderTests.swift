@@ -13,7 +13,7 @@ import Testing
             let request = SendRequest(
                 recipients: TestSupport.numbers("+919812345678", "919812345679"), body: .text("Hi, your order has shipped & is on its way"),
                 ref: "order-42", ref1: "acme", ref2: "ops", callbackURL: "http://127.0.0.1:9/inbound/kaleyra/kaleyra-in/status")
-            let results = await provider.send(request, account: account, timeout: .seconds(2))
+            let results = await provider.send(request, account: account, timeout: TestSupport.timeout)
 
             let logged = await host.requests.all()
             #expect(logged.count == 1)
@@ -42,7 +42,7 @@ import Testing
         try await TestSupport.simulators().withRunning { host in
             let account = await TestSupport.kaleyraAccount(host)
             let request = SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .template(.init(name: "british_council", language: "en", params: ["Raman", "42"])))
-            let results = await provider.send(request, account: account, timeout: .seconds(2))
+            let results = await provider.send(request, account: account, timeout: TestSupport.timeout)
             let fields = try #require(await host.requests.all().first).formFields
             #expect(fields["type"] == "template")
             #expect(fields["template_name"] == "british_council")
@@ -56,7 +56,7 @@ import Testing
     @Test func getFormSendsTheSameFieldsAsQueryParameters() async throws {
         try await TestSupport.simulators().withRunning { host in
             let account = await TestSupport.kaleyraAccount(host, useGET: true)
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("hello there")), account: account, timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("hello there")), account: account, timeout: TestSupport.timeout)
             let wire = try #require(await host.requests.all().first)
             #expect(wire.method == "GET")
             #expect(wire.body.isEmpty)
@@ -71,7 +71,7 @@ import Testing
                 id: "kaleyra-eu", provider: "kaleyra", pod: "eu", apiKey: Secret("kal-eu-key"),
                 from: "+449000000001", baseURL: await host.baseURL(KaleyraSimulator.endpoint(pod: "eu"))!,
                 settings: AccountSettings(["sid": "HXEU001"]))
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+447700900123"), body: .text("hi")), account: eu, timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+447700900123"), body: .text("hi")), account: eu, timeout: TestSupport.timeout)
             #expect(results.first?.failure == nil)
             #expect(await host.requests.count(endpoint: "kaleyra.eu") == 1)
             #expect(await host.requests.count(endpoint: "kaleyra.in") == 0)
@@ -102,7 +102,7 @@ import Testing
         try await TestSupport.simulators().withRunning { host in
             await host.faults.set(fault, for: "kaleyra.in")
             let account = await TestSupport.kaleyraAccount(host)
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678", "+919812345679"), body: .text("hi")), account: account, timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678", "+919812345679"), body: .text("hi")), account: account, timeout: TestSupport.timeout)
             #expect(results.count == 2)
             for result in results {
                 let failure = try #require(result.failure)
@@ -116,12 +116,12 @@ import Testing
     @Test func wrongKeyAndForeignSenderAreRejectedBySimulatorAndMapped() async throws {
         try await TestSupport.simulators().withRunning { host in
             let badKey = await TestSupport.kaleyraAccount(host, apiKey: "wrong")
-            let unauthorized = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("hi")), account: badKey, timeout: .seconds(2))
+            let unauthorized = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("hi")), account: badKey, timeout: TestSupport.timeout)
             #expect(unauthorized.first?.failure?.failureClass == .unauthorized)
             #expect(unauthorized.first?.failure?.httpStatus == 401)
 
             let foreignLine = await TestSupport.kaleyraAccount(host, from: "+919999999999")
-            let invalidSender = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("hi")), account: foreignLine, timeout: .seconds(2))
+            let invalidSender = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("hi")), account: foreignLine, timeout: TestSupport.timeout)
             #expect(invalidSender.first?.failure?.failureClass == .invalidSender)
             #expect(invalidSender.first?.failure?.providerCode == "E13008")
         }
@@ -131,9 +131,10 @@ import Testing
     func everyErrorBodyStyleMapsTheSame(style: KaleyraSimulator.ErrorStyle) async throws {
         try await TestSupport.simulators(errorStyle: style).withRunning { host in
             let foreignLine = await TestSupport.kaleyraAccount(host, from: "+919999999999")
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("hi")), account: foreignLine, timeout: .seconds(2))
-            #expect(results.first?.failure?.failureClass == .invalidSender)
-            #expect(results.first?.failure?.providerCode == "E13008")
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("hi")), account: foreignLine, timeout: TestSupport.timeout)
+            let failure = try #require(results.first?.failure)
+            #expect(failure.failureClass == .invalidSender, "\(failure.message)")
+            #expect(failure.providerCode == "E13008")
         }
     }
 
@@ -154,7 +155,7 @@ import Testing
     ) async throws {
         try await TestSupport.simulators().withRunning { host in
             let account = await TestSupport.kaleyraAccount(host)
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: body, ref: ref), account: account, timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: body, ref: ref), account: account, timeout: TestSupport.timeout)
             #expect(results.first?.failure?.failureClass == failureClass)
             #expect(results.first?.failure?.providerCode == code)
             #expect(await host.requests.all().isEmpty)
@@ -164,7 +165,7 @@ import Testing
     @Test func htmlInTheBodyIsAllowed() async throws {
         try await TestSupport.simulators().withRunning { host in
             let account = await TestSupport.kaleyraAccount(host)
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("Use <b>bold</b> freely")), account: account, timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+919812345678"), body: .text("Use <b>bold</b> freely")), account: account, timeout: TestSupport.timeout)
             #expect(results.first?.failure == nil)
         }
     }
@@ -176,7 +177,7 @@ import Testing
 
             await host.faults.set(.refuse, for: "kaleyra.in")
             try await host.ports.waitUntil("kaleyra.in", listening: false)
-            let refused = await provider.send(request, account: account, timeout: .seconds(2))
+            let refused = await provider.send(request, account: account, timeout: TestSupport.timeout)
             #expect(refused.first?.failure?.failureClass == .unavailable)
 
             await host.faults.set(.hang(seconds: 30), for: "kaleyra.in")

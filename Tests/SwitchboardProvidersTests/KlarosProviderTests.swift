@@ -14,7 +14,7 @@ import Testing
     @Test func textSendIsOneJSONPostPerRecipientWithBearerKey() async throws {
         try await TestSupport.simulators().withRunning { host in
             let account = await TestSupport.klarosAccount(host)
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+15551234567", "+15551234568"), body: .text("Thanks for reaching out!")), account: account, timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("+15551234567", "+15551234568"), body: .text("Thanks for reaching out!")), account: account, timeout: TestSupport.timeout)
             let logged = await host.requests.all().sorted { $0.body < $1.body }
             #expect(logged.count == 2)
             for request in logged {
@@ -36,7 +36,7 @@ import Testing
     @Test func templateSendNestsNameAndLanguage() async throws {
         try await TestSupport.simulators(klarosWindowsOpen: false).withRunning { host in
             let account = await TestSupport.klarosAccount(host, from: nil)
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("15551234567"), body: .template(.init(name: "order_update", language: "en_US"))), account: account, timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("15551234567"), body: .template(.init(name: "order_update", language: "en_US"))), account: account, timeout: TestSupport.timeout)
             let body = try #require(await host.requests.all().first?.body)
             let sent = try json(body)
             #expect(sent == ["to": "15551234567", "template": ["name": "order_update", "language": "en_US"]] as NSDictionary)
@@ -47,7 +47,7 @@ import Testing
     @Test func textOutsideTheWindowNeedsATemplate() async throws {
         try await TestSupport.simulators(klarosWindowsOpen: false).withRunning { host in
             let account = await TestSupport.klarosAccount(host)
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("15551234567"), body: .text("hello")), account: account, timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("15551234567"), body: .text("hello")), account: account, timeout: TestSupport.timeout)
             let failure = try #require(results.first?.failure)
             #expect(failure.failureClass == .needsTemplate)
             #expect(failure.httpStatus == 409)
@@ -57,15 +57,15 @@ import Testing
     @Test func unknownTemplateAndWrongKeyAndForeignLine() async throws {
         try await TestSupport.simulators().withRunning { host in
             let request = SendRequest(recipients: TestSupport.numbers("15551234567"), body: .template(.init(name: "nope", language: "en_US")))
-            let missing = await provider.send(request, account: await TestSupport.klarosAccount(host), timeout: .seconds(2))
+            let missing = await provider.send(request, account: await TestSupport.klarosAccount(host), timeout: TestSupport.timeout)
             #expect(missing.first?.failure?.failureClass == .templateNotFound)
             #expect(missing.first?.failure?.providerCode == "132001")
 
             let text = SendRequest(recipients: TestSupport.numbers("15551234567"), body: .text("hi"))
-            let badKey = await provider.send(text, account: await TestSupport.klarosAccount(host, apiKey: "uni_live_wrong"), timeout: .seconds(2))
+            let badKey = await provider.send(text, account: await TestSupport.klarosAccount(host, apiKey: "uni_live_wrong"), timeout: TestSupport.timeout)
             #expect(badKey.first?.failure?.failureClass == .unauthorized)
 
-            let foreign = await provider.send(text, account: await TestSupport.klarosAccount(host, from: "999"), timeout: .seconds(2))
+            let foreign = await provider.send(text, account: await TestSupport.klarosAccount(host, from: "999"), timeout: TestSupport.timeout)
             #expect(foreign.first?.failure?.failureClass == .invalidSender)
             #expect(foreign.first?.failure?.providerCode == "131045")
         }
@@ -86,9 +86,9 @@ import Testing
     func cloudAPIErrorCodesMapThroughTheCatalog(code: String, expected: FailureClass, scope: ProviderFailure.Scope) async throws {
         try await TestSupport.simulators().withRunning { host in
             await host.faults.set(.error(code), for: "klaros.main")
-            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("15551234567"), body: .text("hi")), account: await TestSupport.klarosAccount(host), timeout: .seconds(2))
+            let results = await provider.send(SendRequest(recipients: TestSupport.numbers("15551234567"), body: .text("hi")), account: await TestSupport.klarosAccount(host), timeout: TestSupport.timeout)
             let failure = try #require(results.first?.failure)
-            #expect(failure.failureClass == expected)
+            #expect(failure.failureClass == expected, "\(failure.message)")
             #expect(failure.providerCode == code)
             #expect(failure.scope == scope)
         }
@@ -99,16 +99,16 @@ import Testing
             let account = await TestSupport.klarosAccount(host)
             let request = SendRequest(recipients: TestSupport.numbers("15551234567"), body: .text("hi"))
             await host.faults.set(.unavailable, for: "klaros.main")
-            #expect(await provider.send(request, account: account, timeout: .seconds(2)).first?.failure?.failureClass == .unavailable)
+            #expect(await provider.send(request, account: account, timeout: TestSupport.timeout).first?.failure?.failureClass == .unavailable)
 
             await host.faults.set(.rateLimited(retryAfterSeconds: 3), for: "klaros.main")
-            let limited = try #require(await provider.send(request, account: account, timeout: .seconds(2)).first?.failure)
+            let limited = try #require(await provider.send(request, account: account, timeout: TestSupport.timeout).first?.failure)
             #expect(limited.failureClass == .rateLimited)
             #expect(limited.retryAfterMs == 3000)
 
             await host.faults.set(.refuse, for: "klaros.main")
             try await host.ports.waitUntil("klaros.main", listening: false)
-            #expect(await provider.send(request, account: account, timeout: .seconds(2)).first?.failure?.failureClass == .unavailable)
+            #expect(await provider.send(request, account: account, timeout: TestSupport.timeout).first?.failure?.failureClass == .unavailable)
 
             await host.faults.set(.hang(seconds: 30), for: "klaros.main")
             try await host.ports.waitUntil("klaros.main", listening: true)
