@@ -183,7 +183,21 @@ public struct Dispatcher: Sendable {
                 plans[index] = plan
             }
             if batches.isEmpty {
-                if let earliestWait { try? await clock.sleep(until: earliestWait) }
+                guard let earliestWait else { continue }
+                do {
+                    try await clock.sleep(until: earliestWait)
+                } catch {
+                    // Cancelled between attempts (a backoff or the retry budget): nothing is in flight, so what is
+                    // left ends here as cut short, for the caller to settle like a drain.
+                    for index in plans.indices where results[index] == nil {
+                        guard var plan = plans[index] else { continue }
+                        let outcome = plan.cancel()
+                        results[index] = Result(
+                            recipient: request.recipients[index], route: routeNames[index], outcome: .planned(outcome),
+                            attempts: plan.attempts, unreportedAttempts: unreported.filter { $0.index == index }.map(\.attempt),
+                            drained: true)
+                    }
+                }
                 continue
             }
             if !unreported.isEmpty {

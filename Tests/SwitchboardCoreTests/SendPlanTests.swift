@@ -89,7 +89,7 @@ import Testing
         }
         guard case .finish(.exhausted(let last, let reason)) = plan.next(now: t0, health: Fixtures.healthy, budget: open) else { Issue.record("not exhausted"); return }
         #expect(last?.failureClass == .unauthorized)
-        #expect(reason.contains("maxAttempts"))
+        #expect(reason == .maxAttempts(policy.maxAttempts))
     }
 
     @Test func deadlineStopsRetriesAndClipsTheAttemptTimeout() {
@@ -103,7 +103,7 @@ import Testing
         #expect(timeoutMs == 1000)
         plan.record(account: Fixtures.euAccount, outcome: Fixtures.failure(.unavailable), durationMs: 1000, now: t0 + 3000)
         guard case .finish(.exhausted(_, let reason)) = plan.next(now: t0 + 3000, health: Fixtures.healthy, budget: open) else { Issue.record("not exhausted"); return }
-        #expect(reason.contains("deadline"))
+        #expect(reason == .deadlinePassed(deadlineMs: 3000))
     }
 
     private let spent = RetryBudget(activeSends: 10, activeRetries: 3)
@@ -133,7 +133,7 @@ import Testing
         var now = t0 + 1
         while case .wait(let until) = plan.next(now: now, health: Fixtures.healthy, budget: spent) { now = until }
         guard case .finish(.exhausted(_, let reason)) = plan.next(now: now, health: Fixtures.healthy, budget: spent) else { Issue.record("not exhausted"); return }
-        #expect(reason == "retry budget exhausted")
+        #expect(reason == .retryBudgetSpent)
         #expect(now == t0 + 100)
     }
 

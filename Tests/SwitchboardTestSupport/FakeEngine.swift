@@ -16,7 +16,8 @@ public struct FakeEngine: Sendable {
         provider = FakeProvider(clock: clock)
         let table = RouteTable(
             accounts: accounts.enumerated().map { index, id in Self.account(id, line: "+1555000\(1000 + index)") },
-            routes: [Route(name: "default", match: nil, targets: accounts.map { Route.Target(account: $0) })],
+            routes: [Route(
+                name: "default", match: nil, targets: accounts.map { Route.Target(account: $0) }, policy: policy)],
             policy: policy)
         dispatcher = Dispatcher(
             table: table, providers: [provider.name: provider], health: HealthBoard(policy: policy), clock: clock,

@@ -11,6 +11,8 @@ public final class FakeProvider: Provider {
         public var body: MessageBody
         public var callbackURL: String?
         public var at: Instant?
+        /// The time the gateway gave the provider to answer.
+        public var timeout: Duration
     }
 
     /// What the account answers to one request, for every recipient in it.
@@ -70,7 +72,7 @@ public final class FakeProvider: Provider {
         let (answer, id) = state.withLockedValue { state -> (Answer, Int) in
             state.calls.append(Call(
                 account: account.id, recipients: request.recipients.map(\.e164), body: request.body,
-                callbackURL: request.callbackURL, at: clock?.now()))
+                callbackURL: request.callbackURL, at: clock?.now(), timeout: timeout))
             state.nextId += 1
             let answer = state.scripts[account.id]?.isEmpty == false ? state.scripts[account.id]!.removeFirst() : .accept
             return (answer, state.nextId)

@@ -14,11 +14,32 @@ public struct SendPlan: Sendable {
         /// A failure another account would repeat: invalid recipient or content, needs a template.
         case rejected(ProviderFailure)
         /// Every candidate that could be tried failed, or the deadline, attempt cap or retry budget ran out.
-        case exhausted(lastFailure: ProviderFailure?, reason: String)
+        case exhausted(lastFailure: ProviderFailure?, reason: Exhaustion)
         /// No candidate could take the message at all (e.g. every circuit open).
         case noRoute(reason: String)
         /// An ambiguous failure under `onAmbiguous: hold`: it may have been sent, so nothing more is tried.
         case held(account: Account, failure: ProviderFailure)
+    }
+
+    /// Why a send ended with no account taking it.
+    public enum Exhaustion: Sendable, Hashable, CustomStringConvertible {
+        case deadlinePassed(deadlineMs: Int)
+        /// The deadline came while the send waited for the retry budget.
+        case retryBudgetSpent
+        case maxAttempts(Int)
+        case everyCandidateFailed
+        /// The caller stopped the send between attempts (shutdown).
+        case cancelled
+
+        public var description: String {
+            switch self {
+            case .deadlinePassed(let deadlineMs): "deadline of \(deadlineMs)ms passed"
+            case .retryBudgetSpent: "retry budget exhausted"
+            case .maxAttempts(let count): "maxAttempts (\(count)) reached"
+            case .everyCandidateFailed: "every candidate failed"
+            case .cancelled: "cancelled before every candidate was tried"
+            }
+        }
     }
 
     public let policy: Policy
@@ -50,11 +71,11 @@ public struct SendPlan: Sendable {
         if let outcome { return .finish(outcome) }
         precondition(!inFlight, "next() called while an attempt is in flight")
         if now >= deadline {
-            let reason = waitedForBudget ? "retry budget exhausted" : "deadline of \(policy.deadlineMs)ms passed"
+            let reason: Exhaustion = waitedForBudget ? .retryBudgetSpent : .deadlinePassed(deadlineMs: policy.deadlineMs)
             return finish(.exhausted(lastFailure: lastFailure, reason: reason))
         }
         if attempts.count >= policy.maxAttempts {
-            return finish(.exhausted(lastFailure: lastFailure, reason: "maxAttempts (\(policy.maxAttempts)) reached"))
+            return finish(.exhausted(lastFailure: lastFailure, reason: .maxAttempts(policy.maxAttempts)))
         }
         if let current, let retryAt {
             if retryAt >= deadline {
@@ -89,7 +110,7 @@ public struct SendPlan: Sendable {
             let reasons = candidates.map { "\($0.id): \(skipped[$0.id]?.description ?? "unavailable")" }.joined(separator: "; ")
             return finish(.noRoute(reason: candidates.isEmpty ? "the route has no usable account" : "every candidate is unavailable (\(reasons))"))
         }
-        return finish(.exhausted(lastFailure: lastFailure, reason: "every candidate failed"))
+        return finish(.exhausted(lastFailure: lastFailure, reason: .everyCandidateFailed))
     }
 
     /// The retry budget is spent: wait for retries in flight to end rather than fail a message a healthy account could
@@ -100,6 +121,14 @@ public struct SendPlan: Sendable {
     }
 
     static let budgetPollMs = 5
+
+    /// Ends the send between attempts, when the caller is cancelled; the outcome it already had if it had one.
+    public mutating func cancel() -> Outcome {
+        if let outcome { return outcome }
+        precondition(!inFlight, "cancel() called while an attempt is in flight")
+        self.outcome = .exhausted(lastFailure: lastFailure, reason: .cancelled)
+        return self.outcome!
+    }
 
     /// The caller could not take the account after all (its half-open probe went to someone else).
     public mutating func recordSkip(account: Account, reason: SkipReason) {
