@@ -3,8 +3,8 @@ import Logging
 
 /// Writes log lines to standard error in swift-log's stream format, formatting metadata only for lines it writes.
 /// swift-log's `StreamLogHandler` re-renders its metadata every time a key is set, and every request sets some
-/// (Hummingbird's request id, AsyncHTTPClient's request id) even when nothing is logged at the running level:
-/// 3–4% of the gateway's CPU on the send path and the queue.
+/// (Hummingbird's request id, AsyncHTTPClient's request id) even when nothing is logged at the running level, which
+/// showed in the send path's CPU profile (bench/RESULTS.md).
 public struct GatewayLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]

@@ -34,7 +34,7 @@ struct RetentionService<Store: GatewayStore>: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             await purge(now: Date())
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } } catch { break }
         }
     }
 
@@ -50,8 +50,8 @@ struct RetentionService<Store: GatewayStore>: Service {
 }
 
 /// Checkpoints the SQLite WAL beside the writer, so commits on the send path never copy pages into the database file.
-/// While writes arrive it runs every `busyInterval` (20 ms had a shorter p99 at one connection than 5, 200 or 500 ms
-/// on the bench machine); when the WAL stops changing it backs off to `idleInterval`.
+/// While writes arrive it runs every `busyInterval` (chosen by p99 at one connection, bench/RESULTS.md); when the WAL
+/// stops changing it backs off to `idleInterval`.
 struct CheckpointService: Service {
     let database: AppDatabase
     let logger: Logger
@@ -71,7 +71,7 @@ struct CheckpointService: Service {
                 interval = idleInterval
             }
             let pause = interval
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+            do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } } catch { break }
         }
     }
 }

@@ -41,8 +41,7 @@ final class CallbackQueue: Sendable {
             for await job in stream {
                 group.addTask {
                     for step in job {
-                        try? await Task.sleep(for: .milliseconds(step.delayMs))
-                        if Task.isCancelled { return }
+                        do { try await Task.sleep(for: .milliseconds(step.delayMs)) } catch { return }
                         var request = HTTPClientRequest(url: step.url)
                         request.method = .init(rawValue: step.method)
                         for (name, value) in step.headers { request.headers.add(name: name, value: value) }

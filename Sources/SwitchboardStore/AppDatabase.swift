@@ -23,13 +23,8 @@ public struct AppDatabase: Sendable {
         return try await checkpointer.writeWithoutTransaction { db in try db.checkpoint(.passive).walFrameCount }
     }
 
-    /// WAL pages after which a commit checkpoints by itself and the WAL starts over. That commit waits for two
-    /// fsyncs (5–140 ms on the bench machine), so the cap sets how often a send stalls under sustained load. With
-    /// 4 KiB pages: at 10,000 (about 24 pages a send) every 0.6 s at one connection, and wrk's p99 was 80–93 ms; at
-    /// 40,000, 5–7 ms. With 1 KiB pages (`pageSize`), `bench/ab` of 40,000 against 160,000, twice, 6 rounds of 10 s:
-    /// p99 at one connection 3.3 → 2.3 and 3.2 → 2.4 ms, req/s at 64 +12% and +5%. The WAL file stays at ~165 MB, as
-    /// it did with 4 KiB pages at 40,000 (a file with larger pages gets the same bytes, `autoCheckpointPages(for:)`);
-    /// cutting it back on restart (`journal_size_limit`, 32 MB) made that commit's stall 110–150 ms.
+    /// WAL pages after which a commit checkpoints by itself and the WAL starts over. That commit waits for two fsyncs,
+    /// so the cap sets how often a send stalls under sustained load (figures: bench/RESULTS.md).
     static let autoCheckpointPages = 160_000
 
     /// The cap for a file whose pages are `pageSize` bytes: the same WAL size as `autoCheckpointPages` of ours.
@@ -38,12 +33,8 @@ public struct AppDatabase: Sendable {
     }
 
     /// Page size of a database this creates; an existing file keeps its own (SQLite fixes it at creation in WAL mode).
-    /// A commit writes one WAL frame per B-tree page it touches, whatever the row sizes, and a sync send touches ~22
-    /// over its two commits, with rows of well under 1 KiB. So small pages cut the bytes written, checksummed and
-    /// later checkpointed per send: 92 KB → 28 KB of WAL (22.4 frames of 4 KiB, 26.5 of 1 KiB), and `bench/ab`
-    /// against 4 KiB, twice, 6 rounds each: CPU a request −10% at one connection (p50 −7 to −9%) and req/s +6 to
-    /// +16% at 64. At a million messages with varied recipients (replica of the message table): a send's two commits
-    /// 302 → 221 µs. Reads pay for the deeper B-trees: a message by id 16 → 18 µs, the newest 50 92 → 135 µs.
+    /// A commit writes one WAL frame per B-tree page it touches, and a send's rows are far smaller than a page, so
+    /// small pages cut the bytes written and checkpointed per send (figures: bench/RESULTS.md).
     static let pageSize = 1024
 
     /// A file database in WAL mode, for production. It holds webhook signing secrets and message content, so the file

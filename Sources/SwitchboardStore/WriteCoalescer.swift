@@ -56,7 +56,7 @@ actor WriteCoalescer {
 extension WriteCoalescer {
     /// Runs off the actor, so writes arriving meanwhile queue up for the next commit. The write is synchronous: on an
     /// idle writer GRDB runs it on this thread, where the async API hands it to the writer's queue and back, two
-    /// thread wake-ups per commit (measured: 1.6 → 1.0 ms at p50 on one connection, 1.55k → 2.3k req/s at 64). A
+    /// thread wake-ups per commit (figures: bench/RESULTS.md). A
     /// commit waits only on the page cache (synchronous=NORMAL; checkpoints run on their own connection), so this
     /// holds a pool thread for SQLite's CPU work, or briefly behind another write on the writer's queue.
     @concurrent

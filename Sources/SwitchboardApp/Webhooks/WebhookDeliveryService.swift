@@ -30,7 +30,9 @@ struct WebhookDeliveryService<Store: GatewayStore>: Service {
             } catch {
                 logger.warning("webhook outbox read failed", metadata: ["error.type": "\(type(of: error))"])
             }
-            if !worked { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) } }
+            if !worked {
+                do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: pollInterval) } } catch { break }
+            }
         }
         await pinnedClients.shutdown()
     }
