@@ -5,7 +5,7 @@ import SwitchboardCore
 extension SQLiteMessageStore: WebhookStore {
     public func createWebhook(url: String, events: [String], secret: String, at: Date) async throws -> Webhook {
         let id = "wh_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let record = WebhookRecord(id: id, url: url, events: String(decoding: try JSONEncoder().encode(events), as: UTF8.self), secret: secret, createdAt: at)
+        let record = WebhookRecord(id: id, url: url, events: JSONValue.stringList(events), secret: secret, createdAt: at)
         try await database.writer.write { db in try record.insert(db) }
         return Self.webhook(record)
     }
@@ -87,7 +87,7 @@ extension SQLiteMessageStore: WebhookStore {
 
     static func webhook(_ record: WebhookRecord) -> Webhook {
         Webhook(
-            id: record.id, url: record.url, events: (try? JSONDecoder().decode([String].self, from: Data(record.events.utf8))) ?? [],
+            id: record.id, url: record.url, events: JSONValue.stringList(parsing: record.events) ?? [],
             secret: record.secret, createdAt: record.createdAt, disabledAt: record.disabledAt)
     }
 }

@@ -23,7 +23,7 @@ public struct SQLiteMessageStore: MessageStore {
 
     public func beginIdempotent(key: String, requestHash: String, messageIds: [String], now: Date) async throws -> IdempotencyBegin {
         let bootId = self.bootId
-        let ids = String(decoding: try JSONEncoder().encode(messageIds), as: UTF8.self)
+        let ids = JSONValue.stringList(messageIds)
         return try await database.writer.write { db in
             if let existing = try IdempotencyRecord.fetchOne(db, key: key), existing.expiresAt.map({ $0 > now }) ?? true {
                 guard existing.requestHash == requestHash else { return .mismatch }
@@ -31,7 +31,7 @@ public struct SQLiteMessageStore: MessageStore {
                     return .completed(status: status, body: body)
                 }
                 if existing.bootId == bootId { return .inProgress }
-                let earlier = (try? JSONDecoder().decode([String].self, from: Data(existing.messageIds.utf8))) ?? []
+                let earlier = JSONValue.stringList(parsing: existing.messageIds) ?? []
                 return .interrupted(messageIds: earlier)
             }
             try IdempotencyRecord(
@@ -128,7 +128,7 @@ public struct SQLiteMessageStore: MessageStore {
         guard !ids.isEmpty else { return }
         let open = try IdempotencyRecord.filter(Column("state") == "in_progress").fetchAll(db)
         for key in open {
-            guard let messages = try? JSONDecoder().decode([String].self, from: Data(key.messageIds.utf8)),
+            guard let messages = JSONValue.stringList(parsing: key.messageIds),
                   !messages.isEmpty, messages.allSatisfy(ids.contains) else { continue }
             try key.delete(db)
         }

@@ -53,4 +53,19 @@ import Testing
         #expect(!Self.code(#"let a = 1 // klaros"#).contains("klaros"))
         #expect(Self.code(#"let url = "http://x/klaros""#).contains("klaros"))
     }
+
+    /// Issue 16's JSON decision: Core's parser and writer are the only JSON layer on request paths. Foundation's
+    /// coders stay only where a file is read once (config, catalogs), in the CLI and in the simulators.
+    @Test func foundationJSONStaysOffTheRequestPaths() throws {
+        let allowed = ["SwitchboardCore/Config/", "SwitchboardApp/GatewayConfiguration.swift",
+                       "SwitchboardProviders/CatalogLoader.swift", "SwitchboardCLI/", "SwitchboardSimulators/"]
+        var offenders: [String] = []
+        for file in Self.swiftFiles(under: Self.sources) where !allowed.contains(where: file.hasPrefix) {
+            let text = Self.code(try String(contentsOfFile: Self.sources + "/" + file, encoding: .utf8))
+            for coder in ["JSONSerialization", "JSONDecoder(", "JSONEncoder("] where text.contains(coder) {
+                offenders.append("\(file): \(coder)")
+            }
+        }
+        #expect(offenders.isEmpty, "Foundation JSON on a request path: \(offenders)")
+    }
 }

@@ -124,6 +124,6 @@ struct AccountsController: Sendable {
         let explanation = dispatcher.planner.explain(
             to: number, kind: kind, from: parameters.get("from"), route: parameters.get("route"), draw: 0,
             health: await dispatcher.health.snapshot(), now: dispatcher.clock.now())
-        return JSONResponse.data(JSONValue.from(explanation))
+        return JSONResponse.data(explanation.json)
     }
 }

@@ -2,16 +2,6 @@ import Foundation
 import SwitchboardCore
 
 extension JSONValue {
-    /// Any Encodable as a JSON value.
-    public static func from(_ value: some Encodable) -> JSONValue {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        guard let data = try? encoder.encode(value), let decoded = JSONValue.parse(data) else { return .null }
-        return decoded
-    }
-}
-
-extension JSONValue {
     /// A request body: as `parse`, but an object that names a key twice is refused, not read as its last value.
     static func parseRequest(_ bytes: some Collection<UInt8>) throws(APIError) -> JSONValue {
         switch JSONParser.parse(bytes, as: JSONValue.self, duplicateKeys: .refuse) {

@@ -63,7 +63,7 @@ struct MessageService<Store: GatewayStore>: Sendable {
             }
         }
 
-        let body = BodyRecord.encode(request.body)
+        let body = request.body.stored
         let newMessages = zip(ids, request.recipients).map { id, recipient in
             NewMessage(id: id, recipient: recipient.digits, kind: request.body.kind, body: body, ref: request.ref, ref1: request.ref1, ref2: request.ref2, createdAt: createdAt)
         }
@@ -162,32 +162,5 @@ extension MessageService {
             }
         }
         return answer
-    }
-}
-
-/// How a body is kept in the store, and read back by the queue workers.
-struct BodyRecord: Codable {
-    var text: String?
-    var template: MessageBody.Template?
-    init(_ body: MessageBody) {
-        switch body {
-        case .text(let text): self.text = text
-        case .template(let template): self.template = template
-        }
-    }
-
-    /// `{"text": …}` or `{"template": …}`.
-    static func encode(_ body: MessageBody) -> String {
-        let value: JSONValue = switch body {
-        case .text(let text): .object(["text": .string(text)])
-        case .template: JSONValue.from(BodyRecord(body))
-        }
-        return String(decoding: value.encoded(), as: UTF8.self)
-    }
-
-    static func decode(_ stored: String) -> MessageBody? {
-        guard let record = try? JSONDecoder().decode(BodyRecord.self, from: Data(stored.utf8)) else { return nil }
-        if let text = record.text { return .text(text) }
-        return record.template.map(MessageBody.template)
     }
 }

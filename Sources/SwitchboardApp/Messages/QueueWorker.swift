@@ -97,7 +97,7 @@ struct QueueWorker<Store: GatewayStore>: Service {
 
     /// `now` is the round's time: retries and expiry are reckoned from it, so tests can drive the schedule.
     private func send(_ group: [ClaimedMessage], now: Date) async {
-        guard let first = group.first, let body = BodyRecord.decode(first.body) else {
+        guard let first = group.first, let body = MessageBody(stored: first.body) else {
             await settle(group.map { Settlement(id: $0.id, blocked: .internalError, message: "stored body is unreadable") }, now: now)
             return
         }

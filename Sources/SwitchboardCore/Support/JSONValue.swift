@@ -121,3 +121,16 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
 }
+
+extension JSONValue {
+    /// A list of strings as a JSON array's text, the way the store keeps id and event lists.
+    public static func stringList(_ strings: [String]) -> String {
+        String(decoding: JSONValue.array(strings.map(JSONValue.string)).encoded(), as: UTF8.self)
+    }
+
+    /// The strings of a JSON array's text; nil if it is not one.
+    public static func stringList(parsing text: String) -> [String]? {
+        guard let values = JSONValue.parse(Array(text.utf8))?.array else { return nil }
+        return values.compactMap(\.string)
+    }
+}
