@@ -85,11 +85,15 @@ import Glibc
             second.waitUntilExit()
     }
 
-    static func start(config: String, log: String, logLevel: String = "warning") throws -> Process {
+    /// `withRepositoryCatalogs: false` leaves the catalogs to the binary (no `--providers`).
+    static func start(
+        config: String, log: String, logLevel: String = "warning", withRepositoryCatalogs: Bool = true
+    ) throws -> Process {
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["serve", "--config", config, "--providers", GatewayHarness.repoRoot + "/providers", "--log-level", logLevel]
+        let providers = withRepositoryCatalogs ? ["--providers", GatewayHarness.repoRoot + "/providers"] : []
+        process.arguments = ["serve", "--config", config] + providers + ["--log-level", logLevel]
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()

@@ -69,4 +69,29 @@ import Testing
         #expect(text.contains("$.policy.sessionWindows"), "\(text)")
         #expect(text.contains("$.routes[0].targets[0]"), "\(text)")
     }
+
+    @Test func serveRunsFromAFolderWithoutProvidersOnTheBuiltInCatalogs() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary), "build the CLI first (scripts/test does)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-any-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(probe.localAddress?.port)
+        try await probe.close()
+        try """
+        {"server": {"host": "127.0.0.1", "port": \(port)}, "storage": {"sqlite": "\(directory)/gateway.sqlite"}, "apiKeys": ["\(GatewayHarness.apiKey)"],
+         "accounts": [{"id": "kaleyra-in", "provider": "kaleyra", "pod": "in", "sid": "HXIN001", "apiKey": "k", "from": "+919000000001",
+                       "baseURL": "http://127.0.0.1:9"}],
+         "routes": [{"name": "all", "targets": ["kaleyra-in"]}]}
+        """.write(toFile: directory + "/gateway.json", atomically: true, encoding: .utf8)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/providers"))
+        let process = try CrashRecoveryTests.start(
+            config: directory + "/gateway.json", log: directory + "/serve.log", withRepositoryCatalogs: false)
+        defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
+        let gateway = LiveGateway(baseURL: "http://127.0.0.1:\(port)")
+        try await CrashRecoveryTests.waitUntilHealthy(gateway)
+        let accounts = try await gateway.request("GET", "/v1/accounts")
+        #expect(accounts.status == 200)
+        #expect("\(accounts.json)".contains("kaleyra-in"), "\(accounts.json)")
+    }
 }
