@@ -79,6 +79,19 @@ extension TestClientProtocol {
         }
     }
 
+    /// POST /v1/messages with its answer decoded: the messages on a 2xx, the error otherwise.
+    func sendMessages(_ body: String, headers: HTTPFields = GatewayHarness.auth) async throws -> (
+        status: HTTPResponse.Status, messages: [Answers.Message], error: Answers.ErrorBody?
+    ) {
+        try await execute(uri: "/v1/messages", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+            let bytes = Array(buffer: response.body)
+            guard (200..<300).contains(response.status.code) else {
+                return (response.status, [], try Answers.decode(Answers.Failure.self, from: bytes).error)
+            }
+            return (response.status, try Answers.decode(Answers.List<Answers.Message>.self, from: bytes).data, nil)
+        }
+    }
+
     func get(_ uri: String, headers: HTTPFields = GatewayHarness.auth) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
         try await execute(uri: uri, method: .get, headers: headers) { response in
             (response.status, (try? GatewayHarness.json(response.body)) ?? [:])

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import SwitchboardSimulators
 import SwitchboardStore
+import SwitchboardTestSupport
 import Testing
 
 @Suite struct SendMessageRouteTests {
@@ -24,29 +25,29 @@ import Testing
 
     @Test func singleRecipientSuccessCarriesAccountProviderIdAndAttempts() async throws {
         try await GatewayHarness.withRouter { client, _, _ in
-            let answer = try await client.send(#"{"to":"+919812345678","text":"hello","ref":"order-1"}"#)
+            let answer = try await client.sendMessages(#"{"to":"+919812345678","text":"hello","ref":"order-1"}"#)
             #expect(answer.status == .ok)
-            let entry = try #require(answer.json.entries.first)
-            #expect(entry["to"] as? String == "+919812345678")
-            #expect(entry["status"] as? String == "accepted")
-            #expect(entry["account"] as? String == "kaleyra-in")
-            #expect(entry["provider"] as? String == "kaleyra")
-            #expect(entry["route"] as? String == "india")
-            #expect((entry["providerMessageId"] as? String)?.hasSuffix(":0") == true)
-            #expect((entry["id"] as? String)?.hasPrefix("msg_") == true)
-            let attempts = try #require(entry["attempts"] as? [[String: Any]])
-            #expect(attempts.count == 1)
-            #expect(attempts[0]["outcome"] as? String == "accepted")
-            #expect(attempts[0]["durationMs"] is Int)
+            let message = try #require(answer.messages.first)
+            #expect(message.to == "+919812345678")
+            #expect(message.status == "accepted")
+            #expect(message.account == "kaleyra-in")
+            #expect(message.provider == "kaleyra")
+            #expect(message.route == "india")
+            #expect(message.providerMessageId?.hasSuffix(":0") == true)
+            #expect(message.id.hasPrefix("msg_"))
+            let attempts = try #require(message.attempts)
+            #expect(attempts.map(\.outcome) == ["accepted"])
+            #expect(attempts.map(\.decision) == ["done"])
+            #expect(message.error == nil)
         }
     }
 
     @Test func severalRecipientsAnswerPerEntryAndShareOneProviderRequestPerAccount() async throws {
         try await GatewayHarness.withRouter { client, host, _ in
-            let answer = try await client.send(#"{"to":"+919812345678,+12025550123,919812345679","text":"hello"}"#)
+            let answer = try await client.sendMessages(#"{"to":"+919812345678,+12025550123,919812345679","text":"hello"}"#)
             #expect(answer.status == .ok)
-            #expect(answer.json.entries.map { $0["to"] as? String } == ["+919812345678", "+12025550123", "+919812345679"])
-            #expect(answer.json.entries.map { $0["account"] as? String } == ["kaleyra-in", "klaros", "kaleyra-in"])
+            #expect(answer.messages.map(\.to) == ["+919812345678", "+12025550123", "+919812345679"])
+            #expect(answer.messages.map(\.account) == ["kaleyra-in", "klaros", "kaleyra-in"])
             #expect(await host.requests.count(endpoint: "kaleyra.in") == 1)
         }
     }
@@ -54,11 +55,12 @@ import Testing
     @Test func aMixedBatchReportsEachRecipientsOwnError() async throws {
         try await GatewayHarness.withRouter { client, host, _ in
             await host.faults.set(.unavailable, for: "kaleyra.eu")
-            let answer = try await client.send(#"{"to":["+919812345678","+447700900123"],"text":"hello"}"#)
+            let answer = try await client.sendMessages(#"{"to":["+919812345678","+447700900123"],"text":"hello"}"#)
             #expect(answer.status == .ok)
-            #expect(answer.json.entries[0]["status"] as? String == "accepted")
-            #expect(answer.json.entries[1]["status"] as? String == "failed")
-            #expect((answer.json.entries[1]["error"] as? [String: Any])?["code"] as? String == "provider_error")
+            #expect(answer.messages.map(\.status) == ["accepted", "failed"])
+            #expect(answer.messages.map(\.error?.code) == [nil, "provider_error"])
+            let failed = answer.messages[1].attempts ?? []
+            #expect(!failed.isEmpty && failed.allSatisfy { $0.account == "kaleyra-eu" && $0.errorCode == "unavailable" })
         }
     }
 
