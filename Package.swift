@@ -46,11 +46,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Server plumbing the gateway and the simulators share (connections a stopping server drops are finished).
+        .target(
+            name: "SwitchboardHTTP",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // Independent test instruments: written from the seeds, not from the adapters (Core only for ConfigSchema).
         .target(
             name: "SwitchboardSimulators",
             dependencies: [
                 "SwitchboardCore",
+                "SwitchboardHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -72,6 +83,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardDispatch",
+                "SwitchboardHTTP",
                 "SwitchboardProviders",
                 "SwitchboardSimulators",
                 "SwitchboardStore",
@@ -143,6 +155,7 @@ let package = Package(
                 "SwitchboardApp",
                 "SwitchboardCore",
                 "SwitchboardDispatch",
+                "SwitchboardHTTP",
                 "SwitchboardStore",
                 "SwitchboardSimulators",
                 "SwitchboardTestSupport",

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import SwitchboardHTTP
 
 /// Serves one simulated endpoint on one port. While its fault is `refuse` the socket is closed, so clients see
 /// connection refused; when the fault clears it listens again on the same port.
@@ -18,6 +19,7 @@ struct SimulatorListener: Sendable {
             while await faults.isRefusing(endpoint) { try await Task.sleep(for: .milliseconds(10)) }
             let app = Application(
                 router: makeRouter(),
+                server: .finishingHTTP1(),
                 configuration: .init(address: .hostname(host, port: port), serverName: nil, reuseAddress: true),
                 onServerRunning: { [ports, endpoint] channel in
                     if let bound = channel.localAddress?.port { await ports.set(endpoint, port: bound) }

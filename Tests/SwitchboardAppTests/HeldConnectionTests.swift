@@ -163,4 +163,30 @@ import Testing
             try await held[1].close()
         }
     }
+
+    /// A connection the server accepts while it shuts down is dropped unhandled; that must not take the process
+    /// down (NIO traps on an unfinished writer). Connections keep arriving while the gateway stops, a few times over.
+    @Test func connectionsArrivingWhileTheGatewayStopsDoNotCrashIt() async throws {
+        for _ in 0..<5 {
+            let port = try await WebhookReceiver.freePort()
+            try await GatewayHarness.simulators().withRunning { host in
+                let configuration = try await GatewayHarness.configuration(
+                    host, policy: GatewayHarness.fastPolicy, port: port)
+                let app = try await buildApplication(configuration: configuration, logger: Logger(label: "stopping"))
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        try await LiveGateway.run(app, port: port) { _ in try await Task.sleep(for: .milliseconds(50)) }
+                    }
+                    group.addTask {
+                        let until = ContinuousClock.now + .milliseconds(400)
+                        while ContinuousClock.now < until {
+                            guard let connection = try? await RawConnection.open(port: port) else { continue }
+                            try? await connection.close()
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        }
+    }
 }

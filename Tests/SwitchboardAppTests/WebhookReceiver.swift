@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import Logging
+import SwitchboardHTTP
 
 /// An app's webhook endpoint for tests: records every delivery it gets, answering with a configurable status.
 actor WebhookInbox {
@@ -42,7 +43,7 @@ enum WebhookReceiver {
         }
         let port = PortBox()
         let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            router: router, server: .finishingHTTP1(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in await port.set(channel.localAddress!.port!) },
             logger: Logger(label: "receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
         return try await withThrowingTaskGroup(of: T?.self) { group in

@@ -2,11 +2,12 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import SwitchboardHTTP
 
 /// Hummingbird's HTTP/1 child channel with a request-head deadline in front of it (see `HeadDeadlineHandler`);
 /// the keep-alive idle timeout is Hummingbird's own.
 struct GuardedHTTP1Channel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
+    typealias Value = FinishingConnection
 
     let responder: HTTPChannelHandler.Responder
     let configuration: HTTP1Channel.Configuration
@@ -23,11 +24,13 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         let bound = NIOLoopBound(deadline, eventLoop: channel.eventLoop)
         var configuration = self.configuration
         configuration.additionalChannelHandlers = { [RequestHeadObserver(deadline: bound.value)] }
-        return HTTP1Channel(responder: responder, configuration: configuration).setup(channel: channel, logger: logger)
+        return FinishingHTTP1Channel(HTTP1Channel(responder: responder, configuration: configuration))
+            .setup(channel: channel, logger: logger)
     }
 
     func handle(value: Value, logger: Logger) async {
-        await HTTP1Channel(responder: responder, configuration: configuration).handle(value: value, logger: logger)
+        await FinishingHTTP1Channel(HTTP1Channel(responder: responder, configuration: configuration))
+            .handle(value: value, logger: logger)
     }
 }
 
