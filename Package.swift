@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Domain, E.164, Provider protocol, catalog, config and the routing engine. No I/O modules.
@@ -75,6 +77,16 @@ let package = Package(
             name: "SwitchboardStore",
             dependencies: [
                 "SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The store on PostgreSQL, for several gateways sharing one database (issue 17): client and migrations so far.
+        .target(
+            name: "SwitchboardPostgres",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // The gateway as users run it: configuration, HTTP API, background services.
@@ -145,6 +157,16 @@ let package = Package(
             path: "Tests/SwitchboardTestSupport"
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
+        // Runs against the throwaway cluster scripts/test starts (SWITCHBOARD_TEST_POSTGRES_URL).
+        .testTarget(
+            name: "SwitchboardPostgresTests",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardPostgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(
             name: "SwitchboardStoreTests",
             dependencies: ["SwitchboardCore", "SwitchboardStore", .product(name: "GRDB", package: "GRDB.swift")]
