@@ -11,7 +11,7 @@ import Testing
     static let cases: [(name: String, outcome: SendPlan.Outcome?, drained: Bool, attempts: Int, validity: TimeInterval, expected: Expected)] = [
         ("unavailable everywhere", .exhausted(lastFailure: failure(.unavailable), reason: .everyCandidateFailed), false, 0, 3600, .requeueAfter(1, counts: true)),
         ("rate limited, third try", .exhausted(lastFailure: failure(.rateLimited), reason: .everyCandidateFailed), false, 2, 3600, .requeueAfter(4, counts: true)),
-        ("every circuit open", .noRoute(reason: "open"), false, 0, 3600, .requeueAfter(1, counts: true)),
+        ("every circuit open", .noRoute(.routeHasNoAccount), false, 0, 3600, .requeueAfter(1, counts: true)),
         ("budget ran out before any answer", .exhausted(lastFailure: nil, reason: .retryBudgetSpent), false, 5, 3600, .requeueAfter(32, counts: true)),
         ("the backoff is capped", .exhausted(lastFailure: failure(.unavailable), reason: .everyCandidateFailed), false, 40, 86_400, .requeueAfter(300, counts: true)),
         ("the next try would fall past validity", .exhausted(lastFailure: failure(.unavailable), reason: .everyCandidateFailed), false, 3, 5, .expire),

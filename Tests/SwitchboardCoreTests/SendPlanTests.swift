@@ -151,7 +151,7 @@ import Testing
 
         var none = self.plan([Fixtures.inAccount])
         guard case .finish(.noRoute(let reason)) = none.next(now: t0, health: ["kaleyra-in": dead], budget: open) else { Issue.record("expected noRoute"); return }
-        #expect(reason.contains("circuit open"))
+        #expect(reason == .everyCandidateUnavailable([.init(account: "kaleyra-in", reason: .circuitOpen(until: t0 + 30_000))]))
     }
 
     @Test func rateLimitedAccountIsNotTriedBeforeRetryAfter() {

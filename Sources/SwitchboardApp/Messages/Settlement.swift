@@ -47,7 +47,7 @@ struct Settlement: Sendable {
         case .planned(.noRoute(let reason)):
             status = .failed
             error = .noRouteAvailable
-            message = reason
+            message = reason.description
         case .planned(.held(let account, let failure)):
             status = .unknown
             self.account = account

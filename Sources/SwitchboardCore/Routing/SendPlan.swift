@@ -16,9 +16,35 @@ public struct SendPlan: Sendable {
         /// Every candidate that could be tried failed, or the deadline, attempt cap or retry budget ran out.
         case exhausted(lastFailure: ProviderFailure?, reason: Exhaustion)
         /// No candidate could take the message at all (e.g. every circuit open).
-        case noRoute(reason: String)
+        case noRoute(NoRoute)
         /// An ambiguous failure under `onAmbiguous: hold`: it may have been sent, so nothing more is tried.
         case held(account: Account, failure: ProviderFailure)
+    }
+
+    /// Why no candidate could be tried.
+    public enum NoRoute: Sendable, Hashable, CustomStringConvertible {
+        public struct Skipped: Sendable, Hashable {
+            public var account: String
+            public var reason: SkipReason?
+            public init(account: String, reason: SkipReason?) {
+                self.account = account
+                self.reason = reason
+            }
+        }
+
+        case routeHasNoAccount
+        /// Each candidate, in order, with why it was passed over.
+        case everyCandidateUnavailable([Skipped])
+
+        public var description: String {
+            switch self {
+            case .routeHasNoAccount: "the route has no usable account"
+            case .everyCandidateUnavailable(let skipped):
+                "every candidate is unavailable ("
+                    + skipped.map { "\($0.account): \($0.reason?.description ?? "unavailable")" }.joined(separator: "; ")
+                    + ")"
+            }
+        }
     }
 
     /// Why a send ended with no account taking it.
@@ -107,8 +133,8 @@ public struct SendPlan: Sendable {
             return start(account, now: now, isRetry: isRetry)
         }
         if attempts.isEmpty {
-            let reasons = candidates.map { "\($0.id): \(skipped[$0.id]?.description ?? "unavailable")" }.joined(separator: "; ")
-            return finish(.noRoute(reason: candidates.isEmpty ? "the route has no usable account" : "every candidate is unavailable (\(reasons))"))
+            let skipped = candidates.map { NoRoute.Skipped(account: $0.id, reason: self.skipped[$0.id]) }
+            return finish(.noRoute(candidates.isEmpty ? .routeHasNoAccount : .everyCandidateUnavailable(skipped)))
         }
         return finish(.exhausted(lastFailure: lastFailure, reason: .everyCandidateFailed))
     }
