@@ -22,14 +22,18 @@ struct DispatchHarness {
         """
     }
 
-    static func dispatcher(_ host: SimulatorHost, policy: String = #"{"backoff": {"baseMs": 5, "maxMs": 20}}"#) async throws -> Dispatcher {
+    /// - Parameter clock: the engine's clock; a `ManualClock` lets a test move breaker cooldowns without waiting.
+    static func dispatcher(
+        _ host: SimulatorHost, policy: String = #"{"backoff": {"baseMs": 5, "maxMs": 20}}"#,
+        clock: any GatewayClock = SystemClock()
+    ) async throws -> Dispatcher {
         let json = await config(host, policy: policy)
         let catalogs = SimulatedProviders.catalogs
         let table = try GatewayConfigLoader(
             file: "test", environment: [:], catalogs: catalogs, settingsSchemas: ProviderRegistry.settingsSchemas
         ).load(Data(json.utf8)).get()
         let providers = ProviderRegistry.providers(for: catalogs, client: SimulatedProviders.client, logger: Logger(label: "test"))
-        return Dispatcher(table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock(), seeds: { 1 })
+        return Dispatcher(table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: clock, seeds: { 1 })
     }
 
     static func numbers(_ raw: String...) -> [PhoneNumber] { raw.map { try! PhoneNumber($0) } }

@@ -1,6 +1,7 @@
 import SwitchboardCore
 import SwitchboardDispatch
 import SwitchboardSimulators
+import SwitchboardTestSupport
 import Testing
 
 @Suite struct FailoverIntegrationTests {
@@ -50,7 +51,9 @@ import Testing
         try await SimulatorHost(setup: DispatchHarness.setup).withRunning { host in
             await host.faults.set(.unavailable, for: "kaleyra.in")
             let policy = #"{"retriesPerAccount": 0, "backoff": {"baseMs": 1, "maxMs": 2}, "circuitBreaker": {"failureThreshold": 3, "cooldownMs": 700}}"#
-            let dispatcher = try await DispatchHarness.dispatcher(host, policy: policy)
+            // The provider calls are real; the cooldown runs on the manual clock.
+            let clock = ManualClock()
+            let dispatcher = try await DispatchHarness.dispatcher(host, policy: policy, clock: clock)
             for _ in 0..<6 {
                 let result = try #require(await dispatcher.send(.init(recipients: DispatchHarness.numbers("+919812345678"), body: .text("x"))).first)
                 #expect(result.acceptedAccount == "klaros", "the client never sees the outage")
@@ -61,7 +64,10 @@ import Testing
             #expect(explanation.wouldUse == "klaros")
 
             await host.faults.clear("kaleyra.in")
-            try await Task.sleep(for: .milliseconds(750))
+            clock.advance(by: 699)
+            _ = try #require(await dispatcher.send(.init(recipients: DispatchHarness.numbers("+919812345678"), body: .text("x"))).first)
+            #expect(await host.requests.count(endpoint: "kaleyra.in") == 3, "still open a millisecond before the cooldown ends")
+            clock.advance(by: 1)
             let probe = try #require(await dispatcher.send(.init(recipients: DispatchHarness.numbers("+919812345678"), body: .text("x"))).first)
             #expect(probe.acceptedAccount == "kaleyra-in", "the half-open probe succeeds and closes the circuit")
             #expect(await host.requests.count(endpoint: "kaleyra.in") == 4)
