@@ -33,12 +33,29 @@ import Testing
             #expect(message.account == "kaleyra-in")
             #expect(message.provider == "kaleyra")
             #expect(message.route == "india")
+            #expect(message.kind == "text")
+            #expect(message.ref == "order-1", "the answer repeats the app's ref, as a lookup does")
+            #expect(message.ref1 == nil)
             #expect(message.providerMessageId?.hasSuffix(":0") == true)
             #expect(message.id.hasPrefix("msg_"))
             let attempts = try #require(message.attempts)
             #expect(attempts.map(\.outcome) == ["accepted"])
             #expect(attempts.map(\.decision) == ["done"])
             #expect(message.error == nil)
+        }
+    }
+
+    @Test func aQueuedAnswerRepeatsTheKindAndRefs() async throws {
+        try await GatewayHarness.withRouter { client, _, _ in
+            let answer = try await client.sendMessages(
+                #"{"to":"+919812345678","template":{"name":"order_update","language":"en"},"ref":"r-7","ref2":"batch-3","mode":"queued"}"#)
+            #expect(answer.status == .accepted)
+            let message = try #require(answer.messages.first)
+            #expect(message.status == "queued")
+            #expect(message.kind == "template")
+            #expect(message.ref == "r-7")
+            #expect(message.ref1 == nil)
+            #expect(message.ref2 == "batch-3")
         }
     }
 

@@ -91,8 +91,9 @@ struct MessageService<Store: GatewayStore>: Sendable {
 
         let settledAt = wallClock.now()
         let settlements = results.map(\.settlement)
+        let echo = MessageView.echo(of: request)
         let entries: [JSONValue] = results.enumerated().map { index, result in
-            result.settlement.view(to: request.recipients[index], attempts: result.attempts, createdAt: createdAt)
+            result.settlement.view(to: request.recipients[index], attempts: result.attempts, createdAt: createdAt, echo: echo)
         }
         let answer: Answer
         if settlements.count == 1, let error = settlements[0].error {
@@ -143,11 +144,12 @@ extension MessageService {
             throw storeUnavailable(error)
         }
         await doorbell?.ring()
+        let echo = MessageView.echo(of: request)
         let entries: [JSONValue] = messages.map { message in
-            .object([
+            .object(echo.merging([
                 "id": .string(message.id), "to": .string("+" + message.recipient), "status": .string(MessageStatus.queued.rawValue),
                 "createdAt": .string(MessageView.timestamp(createdAt)), "expiresAt": .string(MessageView.timestamp(expiresAt)),
-            ])
+            ]) { _, own in own })
         }
         let answer = Answer(status: .accepted, body: .object(["data": .array(entries)]))
         if let idempotencyKey {

@@ -48,5 +48,14 @@ struct MessageView: Sendable {
         return extras
     }
 
+    /// What a send's answer repeats from its request on every entry, as a lookup shows it: the kind and the refs.
+    static func echo(of request: SendMessageRequest) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["kind": .string(request.body.kind.rawValue)]
+        for (key, value) in [("ref", request.ref), ("ref1", request.ref1), ("ref2", request.ref2)] {
+            if let value { fields[key] = .string(value) }
+        }
+        return fields
+    }
+
     static func timestamp(_ date: Date) -> String { Timestamp.iso8601(date) }
 }

@@ -69,11 +69,12 @@ struct Settlement: Sendable {
             errorCode: error, errorMessage: message, providerCode: providerCode, at: date)
     }
 
-    func view(to recipient: PhoneNumber, attempts: [Attempt], createdAt: Date) -> JSONValue {
-        var object: [String: JSONValue] = [
+    /// The answer's entry for this message; `echo` holds what it repeats from the request (`MessageView.echo`).
+    func view(to recipient: PhoneNumber, attempts: [Attempt], createdAt: Date, echo: [String: JSONValue]) -> JSONValue {
+        var object: [String: JSONValue] = echo.merging([
             "id": .string(id), "to": .string(recipient.e164), "status": .string(status.rawValue),
             "attempts": MessageView.attempts(attempts), "createdAt": .string(MessageView.timestamp(createdAt)),
-        ]
+        ]) { _, own in own }
         if let route { object["route"] = .string(route) }
         if let account {
             object["account"] = .string(account.id)
