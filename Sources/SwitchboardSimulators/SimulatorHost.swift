@@ -65,7 +65,11 @@ public struct SimulatorHost: Sendable {
                 group.addTask { try await listener.run() }
             }
             group.addTask { [callbacks] in await callbacks.run() }
-            try await group.next()
+            do {
+                try await group.next()
+            } catch is CancellationError where Task.isCancelled {
+                // Stopped: listeners end their wait by throwing CancellationError, which is their clean end.
+            }
             group.cancelAll()
         }
     }
