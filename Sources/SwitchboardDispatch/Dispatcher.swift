@@ -159,6 +159,12 @@ public struct Dispatcher: Sendable {
         var firstView: (health: [String: AccountHealth], budget: RetryBudget)? = await health.beginSends(planned)
 
         var unreported: [(index: Int, attempt: Attempt)] = []
+        func finished(_ index: Int, _ plan: SendPlan, _ outcome: SendPlan.Outcome, drained: Bool) -> Result {
+            Result(
+                recipient: request.recipients[index], route: routeNames[index], outcome: .planned(outcome),
+                attempts: plan.attempts, unreportedAttempts: unreported.filter { $0.index == index }.map(\.attempt),
+                drained: drained)
+        }
         while results.contains(where: { $0 == nil }) {
             let now = clock.now()
             let (snapshot, budget): ([String: AccountHealth], RetryBudget)
@@ -170,10 +176,7 @@ public struct Dispatcher: Sendable {
                 let action = plan.next(now: now, health: snapshot, budget: budget)
                 switch action {
                 case .finish(let outcome):
-                    results[index] = Result(
-                        recipient: request.recipients[index], route: routeNames[index], outcome: .planned(outcome), attempts: plan.attempts,
-                        unreportedAttempts: unreported.filter { $0.index == index }.map(\.attempt),
-                        drained: plan.skipped.values.contains(.draining))
+                    results[index] = finished(index, plan, outcome, drained: plan.skipped.values.contains(.draining))
                 case .wait(let until):
                     earliestWait = min(earliestWait ?? until, until)
                 case .attempt(let account, let timeoutMs, let isRetry):
@@ -192,10 +195,7 @@ public struct Dispatcher: Sendable {
                     for index in plans.indices where results[index] == nil {
                         guard var plan = plans[index] else { continue }
                         let outcome = plan.cancel()
-                        results[index] = Result(
-                            recipient: request.recipients[index], route: routeNames[index], outcome: .planned(outcome),
-                            attempts: plan.attempts, unreportedAttempts: unreported.filter { $0.index == index }.map(\.attempt),
-                            drained: true)
+                        results[index] = finished(index, plan, outcome, drained: true)
                     }
                 }
                 continue
