@@ -77,14 +77,6 @@ let package = Package(
             name: "SwitchboardStore",
             dependencies: [
                 "SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        // The store on PostgreSQL, for several gateways sharing one database (issue 17): client and migrations so far.
-        .target(
-            name: "SwitchboardPostgres",
-            dependencies: [
-                "SwitchboardCore",
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
@@ -157,19 +149,13 @@ let package = Package(
             path: "Tests/SwitchboardTestSupport"
         ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"]),
-        // Runs against the throwaway cluster scripts/test starts (SWITCHBOARD_TEST_POSTGRES_URL).
-        .testTarget(
-            name: "SwitchboardPostgresTests",
-            dependencies: [
-                "SwitchboardCore",
-                "SwitchboardPostgres",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
-        ),
+        // Both stores; the PostgreSQL ones run against the throwaway cluster scripts/test starts.
         .testTarget(
             name: "SwitchboardStoreTests",
-            dependencies: ["SwitchboardCore", "SwitchboardStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "SwitchboardCore", "SwitchboardStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "SwitchboardAppTests",

@@ -124,11 +124,11 @@ import Testing
     @Test(arguments: StoreUnderTest.all)
     func aPendingDeliverySurvivesARestart(_ under: StoreUnderTest) async throws {
         try await under.withDatabase { database in
-            let store = try database.store(bootId: "boot-1")
+            let store = try await database.store(bootId: "boot-1")
             _ = try await store.createWebhook(url: "https://app.example.com/hook", events: ["message.status"], secret: "whsec_x", at: now)
             try await sentMessage(store)
             _ = try await store.applyStatus(report(.delivered))
-            let reopened = try database.store(bootId: "boot-2")
+            let reopened = try await database.store(bootId: "boot-2")
             let due = try await reopened.dueDeliveries(now: now.addingTimeInterval(5), limit: 10)
             #expect(due.count == 1)
             #expect(due.first?.url == "https://app.example.com/hook")

@@ -67,10 +67,11 @@ import Testing
     @Test(arguments: StoreUnderTest.all)
     func aCrashLeavesMessagesUnknownAndTheirKeyInterruptedAfterRestart(_ under: StoreUnderTest) async throws {
         try await under.withDatabase { database in
-            let first = try database.store(bootId: "boot-1")
+            let first = try await database.store(bootId: "boot-1")
             #expect(try await first.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m1"], now: now) == .claimed)
             try await first.insert([message("m1")])
-            let second = try database.store(bootId: "boot-2")
+            try await database.crash("boot-1")
+            let second = try await database.store(bootId: "boot-2")
             #expect(try await second.recoverInterrupted(now: now) == Recovery(unknown: 1))
             let stored = try #require(try await second.message(id: "m1"))
             #expect(stored.status == .unknown)
@@ -85,14 +86,15 @@ import Testing
     @Test(arguments: StoreUnderTest.all)
     func aCrashBeforeAnyProviderCallFailsTheMessageAndReleasesItsKey(_ under: StoreUnderTest) async throws {
         try await under.withDatabase { database in
-            let first = try database.store(bootId: "boot-1")
+            let first = try await database.store(bootId: "boot-1")
             #expect(try await first.beginIdempotent(key: "unsent", requestHash: "h", messageIds: ["m1"], now: now) == .claimed)
             try await first.insert([message("m1")])
             #expect(try await first.beginIdempotent(key: "mixed", requestHash: "h", messageIds: ["m2", "m3"], now: now) == .claimed)
             try await first.insert([message("m2"), message("m3")])
             try await first.markDispatchWaiting(["m1", "m2", "m3"])
             try await first.markDispatchStarted(["m3"], at: now)
-            let second = try database.store(bootId: "boot-2")
+            try await database.crash("boot-1")
+            let second = try await database.store(bootId: "boot-2")
             #expect(try await second.recoverInterrupted(now: now) == Recovery(unknown: 1, interrupted: 2))
             let unsent = try #require(try await second.message(id: "m1"))
             #expect(unsent.status == .failed)

@@ -41,14 +41,17 @@ import Testing
 
     @Test(arguments: StoreUnderTest.all)
     func aCrashRequeuesWhatNeverReachedAProviderAndHoldsWhatMightHave(_ under: StoreUnderTest) async throws {
-        try await under.withStore { store in
-            try await store.enqueue([queued("never-sent"), queued("in-flight")])
+        try await under.withDatabase { database in
+            let first = try await database.store(bootId: "boot-1")
+            try await first.enqueue([queued("never-sent"), queued("in-flight")])
             for id in ["sync", "sync-unsent"] {
-                try await store.insert([NewMessage(id: id, recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])
+                try await first.insert([NewMessage(id: id, recipient: "919812345678", kind: .text, body: "{}", ref: nil, ref1: nil, ref2: nil, createdAt: now)])
             }
-            _ = try await store.claimDue(now: now, limit: 10)
-            try await store.markDispatchStarted(["in-flight"], at: now)
-            try await store.markDispatchWaiting(["sync-unsent"])
+            _ = try await first.claimDue(now: now, limit: 10)
+            try await first.markDispatchStarted(["in-flight"], at: now)
+            try await first.markDispatchWaiting(["sync-unsent"])
+            try await database.crash("boot-1")
+            let store = try await database.store(bootId: "boot-2")
             #expect(try await store.recoverInterrupted(now: now) == Recovery(unknown: 2, interrupted: 1, requeued: 1))
             #expect(try await store.message(id: "never-sent")?.status == .queued)
             #expect(try await store.message(id: "in-flight")?.status == .unknown)

@@ -1,4 +1,6 @@
 import Foundation
+import PostgresNIO
+import SwitchboardCore
 import SwitchboardStore
 import Testing
 
@@ -9,9 +11,11 @@ import Testing
 struct StoreUnderTest: Sendable, CustomTestStringConvertible {
     /// Instances on one database.
     struct Database: Sendable {
-        let open: @Sendable (_ bootId: String) throws -> any GatewayStore
+        let open: @Sendable (_ bootId: String) async throws -> any GatewayStore
+        /// Ends an instance as a crash does: on a shared database its lease lapses; SQLite has nothing to do.
+        let crash: @Sendable (_ bootId: String) async throws -> Void
 
-        func store(bootId: String = "boot-1") throws -> any GatewayStore { try open(bootId) }
+        func store(bootId: String = "boot-1") async throws -> any GatewayStore { try await open(bootId) }
     }
 
     let name: String
@@ -20,17 +24,39 @@ struct StoreUnderTest: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static let all: [StoreUnderTest] = [.sqlite]
+    /// SQLite always; PostgreSQL where scripts/test started a cluster (always in CI: PostgresInCITests).
+    static let all: [StoreUnderTest] = TestPostgres.available ? [.sqlite, .postgres] : [.sqlite]
 
     static let sqlite = StoreUnderTest(name: "sqlite") { body in
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/gateway.sqlite"
-        try await body(Database { bootId in SQLiteMessageStore(database: try .open(path: path), bootId: bootId) })
+        try await body(Database(
+            open: { bootId in SQLiteMessageStore(database: try .open(path: path), bootId: bootId) },
+            crash: { _ in }))
+    }
+
+    static let postgres = StoreUnderTest(name: "postgres") { body in
+        try await TestPostgres.withDatabase { url in
+            let database = PostgresStoreDatabase(url: url, logger: TestPostgres.logger)
+            try await TestPostgres.running(database.client) {
+                try await database.migrate()
+                try await body(Database(
+                    open: { bootId in
+                        let store = PostgresGatewayStore(database: database, instanceId: bootId, logger: TestPostgres.logger)
+                        try await store.renewLease(seconds: 60)
+                        return store
+                    },
+                    crash: { bootId in
+                        try await database.client.query(
+                            "UPDATE gateway_instance SET lease_until = now() - interval '1 second' WHERE id = \(bootId)")
+                    }))
+            }
+        }
     }
 
     /// One instance on a new, empty database.
     func withStore(_ body: @Sendable (any GatewayStore) async throws -> Void) async throws {
-        try await withDatabase { database in try await body(try database.store()) }
+        try await withDatabase { database in try await body(try await database.store()) }
     }
 }

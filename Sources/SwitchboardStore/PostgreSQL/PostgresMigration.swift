@@ -53,5 +53,6 @@ public struct PostgresMigration: Sendable, Hashable {
             """,
             "CREATE INDEX idempotency_key_on_expires_at ON idempotency_key (expires_at) WHERE expires_at IS NOT NULL",
         ]),
+        shared,
     ]
 }

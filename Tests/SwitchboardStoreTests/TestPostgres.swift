@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import SwitchboardCore
-import SwitchboardPostgres
+import SwitchboardStore
 
 /// The throwaway cluster `scripts/test` starts: each test gets a database of its own, dropped afterwards.
 enum TestPostgres {
@@ -12,7 +12,12 @@ enum TestPostgres {
 
     static var available: Bool { url != nil }
 
-    static let logger = Logger(label: "test-postgres")
+    static let logger: Logger = {
+        var logger = Logger(label: "test-postgres")
+        // The pool logs each connection a cancelled test cuts off at info.
+        logger.logLevel = .warning
+        return logger
+    }()
 
     /// Runs `body` while `client` runs.
     static func running<T: Sendable>(_ client: PostgresClient, _ body: () async throws -> T) async throws -> T {

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
 import SwitchboardCore
-import SwitchboardPostgres
+import SwitchboardStore
 import Testing
 
 /// Migrations against a real PostgreSQL: instances starting at once must not race.

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import PostgresNIO
+import SwitchboardCore
+
+/// `GatewayStore` on PostgreSQL, shared by several gateway instances. Work in flight (a message being sent, an
+/// idempotency key in progress) carries the id of the instance doing it; an instance is alive while its lease in
+/// `gateway_instance` is current (by the database's clock), and a survivor settles a dead one's work.
+public struct PostgresGatewayStore: Sendable {
+    let client: PostgresClient
+    /// This instance; stamped on the messages it sends and the keys it claims.
+    public let instanceId: String
+    let logger: Logger
+
+    public init(database: PostgresStoreDatabase, instanceId: String = UUID().uuidString,
+                logger: Logger = Logger(label: "switchboard.store")) {
+        self.client = database.client
+        self.instanceId = instanceId
+        self.logger = logger
+    }
+
+    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            // The closure's own error (a decoding failure, say) says more than the wrapper.
+            if let inner = error.closureError { throw inner }
+            throw error
+        }
+    }
+
+    func rows(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [PostgresRandomAccessRow] {
+        let sequence = if let connection {
+            try await connection.query(query, logger: logger)
+        } else {
+            try await client.query(query, logger: logger)
+        }
+        return try await sequence.collect().map { $0.makeRandomAccess() }
+    }
+
+    @discardableResult
+    func execute(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> Int {
+        try await rows(query, on: connection).count
+    }
+}
+
+extension PostgresGatewayStore: MessageStore {
+    public func beginIdempotent(key: String, requestHash: String, messageIds: [String], now: Date) async throws -> IdempotencyBegin {
+        let ids = JSONValue.stringList(messageIds)
+        return try await transaction { connection in
+            // A key whose retention ended is taken over; any other existing key is left as it is.
+            let claimed = try await rows("""
+                INSERT INTO idempotency_key (key, request_hash, state, instance_id, message_ids, created_at)
+                VALUES (\(key), \(requestHash), 'in_progress', \(instanceId), \(ids), \(now))
+                ON CONFLICT (key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = 'in_progress',
+                  instance_id = EXCLUDED.instance_id, message_ids = EXCLUDED.message_ids, response_status = NULL,
+                  response_body = NULL, created_at = EXCLUDED.created_at, expires_at = NULL
+                WHERE idempotency_key.expires_at IS NOT NULL AND idempotency_key.expires_at <= \(now)
+                RETURNING key
+                """, on: connection)
+            if !claimed.isEmpty { return .claimed }
+            let existing = try await rows("""
+                SELECT k.request_hash, k.state, k.instance_id, k.message_ids, k.response_status, k.response_body,
+                  COALESCE(i.lease_until > clock_timestamp(), false)
+                FROM idempotency_key k LEFT JOIN gateway_instance i ON i.id = k.instance_id
+                WHERE k.key = \(key) FOR UPDATE OF k
+                """, on: connection)
+            guard let row = existing.first else { return .inProgress }
+            guard try row[0].decode(String.self) == requestHash else { return .mismatch }
+            if try row[1].decode(String.self) == "completed",
+               let status = try row[4].decode(Int?.self), let body = try row[5].decode(Data?.self) {
+                return .completed(status: status, body: body)
+            }
+            // Another live instance is still sending it: a concurrent duplicate.
+            if try row[2].decode(String.self) == instanceId || row[6].decode(Bool.self) { return .inProgress }
+            return .interrupted(messageIds: JSONValue.stringList(parsing: try row[3].decode(String.self)) ?? [])
+        }
+    }
+
+    public func insert(_ messages: [NewMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        try await transaction { connection in
+            for message in messages { try await insertMessage(message, on: connection) }
+        }
+    }
+
+    /// A synchronous message, stored as being sent by this instance with its dispatch started (see SQLite's).
+    func insertMessage(_ message: NewMessage, on connection: PostgresConnection) async throws {
+        try await execute("""
+            INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, created_at, updated_at,
+              dispatch_started_at, owner)
+            VALUES (\(message.id), \(message.recipient), \(message.kind.rawValue), \(message.body), 'sending',
+              \(message.ref), \(message.ref1), \(message.ref2), \(message.createdAt), \(message.createdAt),
+              \(message.createdAt), \(instanceId))
+            """, on: connection)
+        try await appendStatus(message.id, status: MessageStatus.sending.rawValue, source: "gateway", at: message.createdAt,
+                               on: connection)
+    }
+
+    func appendStatus(_ messageId: String, status: String, source: String, at: Date, on connection: PostgresConnection) async throws {
+        try await execute("""
+            INSERT INTO status_event (message_id, status, source, at) VALUES (\(messageId), \(status), \(source), \(at))
+            """, on: connection)
+    }
+
+    public func record(_ attempts: [NewAttempt]) async throws {
+        guard !attempts.isEmpty else { return }
+        try await transaction { connection in try await appendAttempts(attempts, on: connection) }
+    }
+
+    func appendAttempts(_ attempts: [NewAttempt], on connection: PostgresConnection) async throws {
+        for entry in attempts {
+            let attempt = entry.attempt
+            try await execute("""
+                INSERT INTO attempt (message_id, account, provider, outcome, provider_code, message, provider_message_id,
+                  duration_ms, decision, at)
+                VALUES (\(entry.messageId), \(attempt.account), \(attempt.provider), \(attempt.outcome.text),
+                  \(attempt.providerCode), \(attempt.message), \(attempt.providerMessageId), \(attempt.durationMs),
+                  \(attempt.decision.text), \(entry.at))
+                """, on: connection)
+        }
+    }
+
+    public func complete(_ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?) async throws {
+        try await transaction { connection in
+            try await appendAttempts(attempts, on: connection)
+            for completion in completions { try await settle(completion, on: connection) }
+            if let idempotency {
+                try await execute("""
+                    UPDATE idempotency_key SET state = 'completed', response_status = \(idempotency.responseStatus),
+                      response_body = \(idempotency.responseBody), expires_at = \(idempotency.expiresAt)
+                    WHERE key = \(idempotency.key)
+                    """, on: connection)
+            }
+        }
+    }
+
+    public func releaseIdempotency(key: String) async throws {
+        try await execute("DELETE FROM idempotency_key WHERE key = \(key) RETURNING key")
+    }
+
+    public func purgeIdempotency(now: Date) async throws -> Int {
+        try await execute("DELETE FROM idempotency_key WHERE expires_at < \(now) RETURNING key")
+    }
+
+    public func probeWrite() async throws {
+        try await execute("""
+            INSERT INTO inbound_event (key, received_at) VALUES ('store-probe', '2000-01-01T00:00:00Z')
+            ON CONFLICT (key) DO NOTHING
+            """)
+        try await execute("DELETE FROM inbound_event WHERE key = 'store-probe'")
+    }
+}
