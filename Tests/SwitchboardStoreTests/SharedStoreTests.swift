@@ -1,0 +1,132 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+import Testing
+
+/// What only a store shared by several live instances must do: split work without overlap, leave a live instance's
+/// work alone, and take a dead one's back without letting it send.
+@Suite(.enabled(if: TestPostgres.available, "needs SWITCHBOARD_TEST_POSTGRES_URL (scripts/test starts a cluster)"))
+struct SharedStoreTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    private func queued(_ id: String) -> QueuedMessage {
+        QueuedMessage(
+            message: NewMessage(id: id, recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil,
+                                ref2: nil, createdAt: now),
+            from: nil, route: nil, expiresAt: now.addingTimeInterval(3600))
+    }
+
+    private func sync(_ id: String) -> NewMessage {
+        NewMessage(id: id, recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil,
+                   createdAt: now)
+    }
+
+    @Test func instancesClaimingAtOnceTakeDisjointBatches() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let a = try await database.store(bootId: "a")
+            let b = try await database.store(bootId: "b")
+            try await a.enqueue((0..<200).map { queued("q\($0)") })
+            async let fromA = a.claimDue(now: now, limit: 120)
+            async let fromB = b.claimDue(now: now, limit: 120)
+            let (one, two) = try await (fromA, fromB)
+            #expect(one.count + two.count == 200)
+            #expect(Set(one.map(\.id)).isDisjoint(with: two.map(\.id)))
+        }
+    }
+
+    @Test func aLiveInstancesWorkIsLeftAloneAndALapsedOnesIsRecovered() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let a = try await database.store(bootId: "a")
+            let b = try await database.store(bootId: "b")
+            try await a.enqueue([queued("waiting"), queued("started")])
+            _ = try await a.claimDue(now: now, limit: 10)
+            try await a.markDispatchStarted(["started"], at: now)
+            try await a.insert([sync("sync")])
+            #expect(try await b.recoverInterrupted(now: now) == Recovery(), "a is alive")
+            #expect(try await a.recoverInterrupted(now: now) == Recovery(), "an instance never recovers its own work")
+            try await database.crash("a")
+            #expect(try await b.recoverInterrupted(now: now) == Recovery(unknown: 2, requeued: 1))
+            #expect(try await b.recoverInterrupted(now: now) == Recovery(), "recovered once")
+            #expect(try await b.message(id: "waiting")?.status == .queued)
+            #expect(try await b.message(id: "started")?.status == .unknown)
+            #expect(try await b.message(id: "sync")?.status == .unknown)
+        }
+    }
+
+    /// An instance whose lease lapsed (a long pause, a partition) and then comes back must not send what a survivor
+    /// put back in the queue, nor overwrite its outcome.
+    @Test func anInstanceBackFromALapsedLeaseCannotSendWhatASurvivorRequeued() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let a = try await database.store(bootId: "a")
+            let b = try await database.store(bootId: "b")
+            try await a.enqueue([queued("q")])
+            _ = try await a.claimDue(now: now, limit: 1)
+            try await database.crash("a")
+            #expect(try await b.recoverInterrupted(now: now).requeued == 1)
+            #expect(try await b.claimDue(now: now, limit: 1).map(\.id) == ["q"])
+            await #expect(throws: LeaseLost.self) { try await a.markDispatchStarted(["q"], at: now) }
+            try await b.markDispatchStarted(["q"], at: now)
+            try await a.reschedule([("q", now.addingTimeInterval(60), true)])
+            try await a.complete([MessageCompletion(
+                messageId: "q", status: .failed, route: nil, account: nil, provider: nil, providerMessageId: nil,
+                errorCode: .providerError, errorMessage: "stale", providerCode: nil, at: now)], idempotency: nil)
+            #expect(try await b.message(id: "q")?.status == .sending, "a's late writes changed nothing")
+            try await b.complete([MessageCompletion(
+                messageId: "q", status: .sent, route: nil, account: "acc", provider: "p", providerMessageId: "x",
+                errorCode: nil, errorMessage: nil, providerCode: nil, at: now)], idempotency: nil)
+            #expect(try await a.message(id: "q")?.status == .sent)
+        }
+    }
+
+    @Test func oneIdempotencyKeyOnTwoInstancesIsClaimedOnceAndInProgressWhileItsOwnerLives() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let a = try await database.store(bootId: "a")
+            let b = try await database.store(bootId: "b")
+            async let first = a.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m1"], now: now)
+            async let second = b.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m2"], now: now)
+            let answers = try await [first, second]
+            #expect(answers.filter { $0 == .claimed }.count == 1)
+            #expect(answers.filter { $0 == .inProgress }.count == 1)
+            let owner = answers[0] == .claimed ? "a" : "b"
+            let other = owner == "a" ? b : a
+            #expect(try await other.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m3"], now: now) == .inProgress)
+            try await database.crash(owner)
+            let ids = owner == "a" ? ["m1"] : ["m2"]
+            #expect(try await other.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m3"], now: now)
+                    == .interrupted(messageIds: ids))
+        }
+    }
+
+    @Test func eachWebhookDeliveryIsClaimedByOneInstance() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let a = try await database.store(bootId: "a")
+            let b = try await database.store(bootId: "b")
+            _ = try await a.createWebhook(url: "https://app.example.com/hook", events: [], secret: "whsec_x", at: now)
+            for index in 0..<40 {
+                _ = try await a.recordOptOut(customer: "9198\(index)", account: "acc", provider: "p", at: now, eventKey: "e\(index)")
+            }
+            async let fromA = a.dueDeliveries(now: now, limit: 30)
+            async let fromB = b.dueDeliveries(now: now, limit: 30)
+            let (one, two) = try await (fromA, fromB)
+            #expect(one.count + two.count == 40)
+            #expect(Set(one.map(\.id)).isDisjoint(with: two.map(\.id)))
+            #expect(try await a.dueDeliveries(now: now.addingTimeInterval(60), limit: 100).isEmpty, "claimed, not due again")
+            let unrecorded = try await a.dueDeliveries(now: now.addingTimeInterval(181), limit: 100)
+            #expect(unrecorded.count == 40, "an instance that dies holding claims lets them come due again")
+        }
+    }
+
+    @Test func aCallbackDeliveredToTwoInstancesAtOnceIsHandledOnce() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let a = try await database.store(bootId: "a")
+            let b = try await database.store(bootId: "b")
+            let inbound = InboundMessage(
+                customer: "919812345678", account: "acc", provider: "p", line: nil, text: "hi", type: "text", name: nil,
+                mediaURL: nil, providerMessageId: "wamid.in", at: now, eventKey: "wamid.in")
+            async let one = a.recordInbound(inbound)
+            async let two = b.recordInbound(inbound)
+            #expect(try await [one, two].filter { $0 }.count == 1)
+            #expect(try await a.thread(customer: "919812345678", limit: 10).count == 1)
+        }
+    }
+}
