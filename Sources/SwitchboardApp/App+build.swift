@@ -73,10 +73,37 @@ public func buildRouter<Store: GatewayStore>(_ dependencies: GatewayDependencies
     return router
 }
 
-/// The production application: SQLite store, pooled HTTP client, simulators when the config asks for them.
+/// The production application: the configured store, pooled HTTP client, simulators when the config asks for them.
 public func buildApplication(configuration: GatewayConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
-    let database = configuration.storage.sqlite == ":memory:" ? try AppDatabase.inMemory() : try AppDatabase.open(path: configuration.storage.sqlite)
-    let store = SQLiteMessageStore(database: database)
+    switch configuration.storage.backend {
+    case .sqlite(let path):
+        let database = path == ":memory:" ? try AppDatabase.inMemory() : try AppDatabase.open(path: path)
+        return application(
+            configuration: configuration, store: SQLiteMessageStore(database: database), logger: logger,
+            storeServices: [CheckpointService(database: database, logger: logger)])
+    case .postgres(let url):
+        let database = PostgresStoreDatabase(url: url, logger: logger)
+        let store = PostgresGatewayStore(database: database, logger: logger)
+        let leaseSeconds = configuration.storage.leaseSeconds
+        // Refuses to start, naming the host and port, when the database cannot be reached.
+        try await PostgresStoreDatabase.prepare(url, instanceId: store.instanceId, leaseSeconds: leaseSeconds, logger: logger)
+        logger.info("instance on PostgreSQL", metadata: ["instance": "\(store.instanceId)", "database": "\(url)"])
+        return application(
+            configuration: configuration, store: store, logger: logger,
+            storeServices: [PostgresClientService(client: database.client)],
+            sharedServices: { doorbell in [
+                InstanceLeaseService(store: store, leaseSeconds: leaseSeconds, logger: logger),
+                QueueNotificationService(client: database.client, doorbell: doorbell, logger: logger),
+            ] })
+    }
+}
+
+/// The application on `store`. `storeServices` run first and stop last, since the database outlives its users;
+/// `sharedServices` are the ones a store shared by instances adds.
+func application<Store: GatewayStore>(
+    configuration: GatewayConfiguration, store: Store, logger: Logger, storeServices: [any Service],
+    sharedServices: (QueueDoorbell) -> [any Service] = { _ in [] }
+) -> Application<RouterResponder<BasicRequestContext>> {
     let clientConfiguration = HTTPClient.Configuration.providerCalls
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     let dependencies = GatewayDependencies(
@@ -98,8 +125,10 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
             ])
         },
         logger: logger)
-    // Added first so it shuts down last, after everything that sends through it.
+    app.addServices(storeServices)
+    // Added next so it shuts down after everything that sends through it.
     app.addServices(HTTPClientService(client: client))
+    app.addServices(sharedServices(dependencies.doorbell))
     if let setup = configuration.simulators {
         let simulators = SimulatorHost(setup: setup)
         app.addServices(SimulatorService(host: simulators))
@@ -109,7 +138,6 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         }
     }
     app.addServices(RetentionService(store: store, logger: logger))
-    app.addServices(CheckpointService(database: database, logger: logger))
     app.addServices(WebhookDeliveryService(
         store: store, client: client, logger: logger,
         addressGuard: WebhookAddressGuard(allowPrivateNetworks: configuration.webhooks.allowPrivateNetworks),

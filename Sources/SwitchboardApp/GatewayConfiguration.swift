@@ -99,7 +99,7 @@ public struct GatewayConfiguration: Sendable {
         "server": .object(Dictionary(uniqueKeysWithValues: [
             "host", "port", "publicURL", "headerTimeoutMs", "idleTimeoutMs", "maxConnections", "pidFile",
         ].map { ($0, ConfigSchema.value) })),
-        "storage": .object(["sqlite": .value]),
+        "storage": .object(["sqlite": .value, "postgres": .value, "leaseSeconds": .value]),
         "apiKeys": .value,
         "webhooks": .object(["allowPrivateNetworks": .value]),
         "simulators": SimulatorHost.Setup.schema,

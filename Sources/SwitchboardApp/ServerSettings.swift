@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SwitchboardCore
 
 /// gateway.json `server`: where the gateway listens, how providers reach it, and how long a connection may be held.
 public struct ServerSettings: Sendable, Codable, Hashable {
@@ -65,11 +66,56 @@ public struct ServerSettings: Sendable, Codable, Hashable {
     }
 }
 
-/// gateway.json `storage`.
-public struct StorageSettings: Sendable, Codable, Hashable {
-    /// SQLite file; ":memory:" keeps nothing across restarts.
-    public var sqlite: String = "data/switchboard.sqlite"
-    public init(sqlite: String = "data/switchboard.sqlite") { self.sqlite = sqlite }
+/// gateway.json `storage`: one SQLite file (the default), or a PostgreSQL database shared by several instances.
+public struct StorageSettings: Sendable, Decodable, Hashable {
+    public enum Backend: Sendable, Hashable {
+        /// A file; ":memory:" keeps nothing across restarts.
+        case sqlite(String)
+        case postgres(PostgresURL)
+    }
+
+    public var backend: Backend
+    /// How long an instance on PostgreSQL stays alive without renewing its lease; a survivor settles a dead
+    /// instance's work once its lease lapses.
+    public var leaseSeconds: Double
+
+    public static let defaultLeaseSeconds = 15.0
+
+    public init(_ backend: Backend = .sqlite("data/switchboard.sqlite"), leaseSeconds: Double = Self.defaultLeaseSeconds) {
+        self.backend = backend
+        self.leaseSeconds = leaseSeconds
+    }
+
+    private enum CodingKeys: String, CodingKey { case sqlite, postgres, leaseSeconds }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let sqlite = try container.decodeIfPresent(String.self, forKey: .sqlite)
+        let postgres = try container.decodeIfPresent(String.self, forKey: .postgres)
+        leaseSeconds = try container.decodeIfPresent(Double.self, forKey: .leaseSeconds) ?? Self.defaultLeaseSeconds
+        guard (3...600).contains(leaseSeconds) else {
+            throw DecodingError.dataCorruptedError(forKey: .leaseSeconds, in: container, debugDescription: "must be 3 to 600 seconds")
+        }
+        switch (sqlite, postgres) {
+        case (let path?, nil):
+            guard !path.isEmpty else {
+                throw DecodingError.dataCorruptedError(forKey: .sqlite, in: container, debugDescription: "must name a file")
+            }
+            backend = .sqlite(path)
+        case (nil, let text?):
+            do {
+                backend = .postgres(try PostgresURL(parsing: text))
+            } catch {
+                // The reason never repeats the URL, so a password in it stays out of the message.
+                throw DecodingError.dataCorruptedError(forKey: .postgres, in: container, debugDescription: error.reason)
+            }
+        case (nil, nil):
+            backend = .sqlite("data/switchboard.sqlite")
+        case (_?, _?):
+            throw DecodingError.dataCorruptedError(
+                forKey: .postgres, in: container, debugDescription: "give either sqlite or postgres, not both")
+        }
+    }
 }
 
 /// gateway.json `webhooks`: outbound webhooks to apps.

@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SwitchboardApp
+import SwitchboardStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,9 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "switchboard") { GatewayLogHandler(label: $0) }
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         if loaded.apiKeys.isEmpty { logger.warning("apiKeys is empty: every /v1 request will be refused") }
-        let app = try await buildApplication(configuration: loaded, logger: logger)
         do {
+            let app = try await buildApplication(configuration: loaded, logger: logger)
             try await app.runService()
+        } catch let error as PostgresStoreDatabase.Unreachable {
+            printError("\(options.config): \(error) ($.storage.postgres)")
+            throw ExitCode(1)
         } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES || error.errnoCode == EADDRNOTAVAIL {
             let reason = switch error.errnoCode {
             case EADDRINUSE: "the address is already in use"

@@ -32,7 +32,7 @@ import Testing
         (#""policy": {"sessionWindows": "enforce"}"#, "$.policy.sessionWindows"),
         (#""polcy": {}"#, "$.polcy"),
         (#""server": {"port": 8080, "maxConnection": 10}"#, "$.server.maxConnection"),
-        (#""storage": {"sqlite": ":memory:", "postgres": "x"}"#, "$.storage.postgres"),
+        (#""storage": {"sqlite": ":memory:", "postgress": "x"}"#, "$.storage.postgress"),
         (#""webhooks": {"allowPrivate": true}"#, "$.webhooks.allowPrivate"),
         (#""routes": [{"name": "all", "targets": [{"account": "k", "wieght": 2}]}]"#, "$.routes[0].targets[0].wieght"),
         (#""routes": [{"name": "all", "match": {"country": ["91"]}, "targets": ["k"]}]"#, "$.routes[0].match.country"),

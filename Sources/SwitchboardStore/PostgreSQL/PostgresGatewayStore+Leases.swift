@@ -13,11 +13,15 @@ public protocol InstanceLeaseStore: Sendable {
 
 extension PostgresGatewayStore: InstanceLeaseStore {
     public func renewLease(seconds: Double) async throws {
-        try await execute("""
-            INSERT INTO gateway_instance (id, started_at, lease_until)
-            VALUES (\(instanceId), now(), now() + make_interval(secs => \(seconds)))
-            ON CONFLICT (id) DO UPDATE SET lease_until = EXCLUDED.lease_until RETURNING id
-            """)
+        try await execute(Self.renewal(instanceId: instanceId, seconds: seconds))
+    }
+
+    static func renewal(instanceId: String, seconds: Double) -> PostgresQuery {
+        """
+        INSERT INTO gateway_instance (id, started_at, lease_until)
+        VALUES (\(instanceId), now(), now() + make_interval(secs => \(seconds)))
+        ON CONFLICT (id) DO UPDATE SET lease_until = EXCLUDED.lease_until RETURNING id
+        """
     }
 
     public func endLease() async throws {
@@ -60,6 +64,11 @@ extension PostgresGatewayStore: InstanceLeaseStore {
                 try await appendStatus(id, status: MessageStatus.unknown.rawValue, source: "recovery", at: now, on: connection)
             }
             recovery.unknown = unknown.count
+            // A lapsed instance with nothing left in flight is forgotten; its keys in progress stay interrupted.
+            try await execute("""
+                DELETE FROM gateway_instance i WHERE i.lease_until < now() AND i.id <> \(instanceId)
+                  AND NOT EXISTS (SELECT 1 FROM message m WHERE m.owner = i.id AND m.status = 'sending') RETURNING id
+                """, on: connection)
             return recovery
         }
     }
