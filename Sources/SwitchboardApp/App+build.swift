@@ -91,9 +91,10 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         return application(
             configuration: configuration, store: store, logger: logger,
             storeServices: [PostgresClientService(client: database.client)],
-            sharedServices: { doorbell in [
+            sharedServices: { doorbell, routing in [
                 InstanceLeaseService(store: store, leaseSeconds: leaseSeconds, logger: logger),
                 QueueNotificationService(client: database.client, doorbell: doorbell, logger: logger),
+                SharedHealthService(store: store, routing: routing, logger: logger),
             ] })
     }
 }
@@ -102,7 +103,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
 /// `sharedServices` are the ones a store shared by instances adds.
 func application<Store: GatewayStore>(
     configuration: GatewayConfiguration, store: Store, logger: Logger, storeServices: [any Service],
-    sharedServices: (QueueDoorbell) -> [any Service] = { _ in [] }
+    sharedServices: (QueueDoorbell, LiveDispatcher) -> [any Service] = { _, _ in [] }
 ) -> Application<RouterResponder<BasicRequestContext>> {
     let clientConfiguration = HTTPClient.Configuration.providerCalls
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
@@ -128,7 +129,7 @@ func application<Store: GatewayStore>(
     app.addServices(storeServices)
     // Added next so it shuts down after everything that sends through it.
     app.addServices(HTTPClientService(client: client))
-    app.addServices(sharedServices(dependencies.doorbell))
+    app.addServices(sharedServices(dependencies.doorbell, dependencies.routing))
     if let setup = configuration.simulators {
         let simulators = SimulatorHost(setup: setup)
         app.addServices(SimulatorService(host: simulators))

@@ -50,6 +50,28 @@ public actor HealthBoard {
         stats[account] = counts
     }
 
+    /// The holds in force at `now` (open circuits, Retry-After pauses), for the instances sharing this one's store.
+    public func holds(now: Instant) -> [String: AccountHold] {
+        var holds: [String: AccountHold] = [:]
+        for (account, entry) in health {
+            var hold = AccountHold()
+            if let until = entry.breaker.openUntil, until > now { hold.openUntil = until }
+            if let until = entry.rateLimitedUntil, until > now { hold.retryAfterUntil = until }
+            if !hold.isEmpty { holds[account] = hold }
+        }
+        return holds
+    }
+
+    /// Honours holds other instances published: a circuit they opened stays open here too, and so does a pause.
+    public func honour(_ holds: [String: AccountHold], now: Instant) {
+        for (account, hold) in holds {
+            var entry = health[account] ?? AccountHealth(breaker: breakerTemplate)
+            if let until = hold.openUntil, until > now { entry.breaker.holdOpen(until: until) }
+            if let until = hold.retryAfterUntil, until > now, until > (entry.rateLimitedUntil ?? now) { entry.rateLimitedUntil = until }
+            health[account] = entry
+        }
+    }
+
     /// Counts `count` sends as active and returns the first round's view.
     public func beginSends(_ count: Int) -> (health: [String: AccountHealth], budget: RetryBudget) {
         activeSends += count

@@ -43,6 +43,27 @@ import Testing
         #expect(breaker.phase(at: t0) == .closed)
     }
 
+    @Test func aHoldFromAnotherInstanceOpensAClosedBreakerAndNeverShortensAnOpenOne() {
+        var breaker = CircuitBreaker(failureThreshold: 5, cooldownMs: 1000)
+        breaker.holdOpen(until: t0 + 800)
+        #expect(breaker.phase(at: t0) == .open)
+        #expect(breaker.phase(at: t0 + 800) == .halfOpen)
+        breaker.holdOpen(until: t0 + 300)
+        #expect(breaker.openUntil == t0 + 800, "an earlier end does not shorten it")
+        breaker.holdOpen(until: t0 + 2000)
+        #expect(breaker.openUntil == t0 + 2000)
+    }
+
+    @Test func aHoldLeavesThisInstancesOwnProbeToDecide() {
+        var breaker = CircuitBreaker(failureThreshold: 1, cooldownMs: 100)
+        breaker.recordFailure(at: t0)
+        let probe = breaker.admit(at: t0 + 100)
+        #expect(probe)
+        breaker.holdOpen(until: t0 + 5000)
+        breaker.recordHealthy()
+        #expect(breaker.phase(at: t0 + 200) == .closed)
+    }
+
     static let outcomes: [(FailureClass, ProviderFailure.Scope, counts: Bool)] = [
         (.unavailable, .account, true), (.ambiguous, .account, true), (.unauthorized, .account, true), (.invalidSender, .account, true),
         (.invalidRecipient, .account, false), (.invalidContent, .account, false), (.needsTemplate, .account, false),

@@ -129,4 +129,20 @@ struct SharedStoreTests {
             #expect(try await a.thread(customer: "919812345678", limit: 10).count == 1)
         }
     }
+
+    @Test func publishedHoldsKeepTheLaterEndAndOnlyThoseInForceAreRead() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let a = try #require(try await database.store(bootId: "a") as? PostgresGatewayStore)
+            let b = try #require(try await database.store(bootId: "b") as? PostgresGatewayStore)
+            try await a.publishHolds(["kaleyra-in": (now.addingTimeInterval(30), nil), "klaros": (nil, now.addingTimeInterval(5))])
+            try await b.publishHolds(["kaleyra-in": (now.addingTimeInterval(10), now.addingTimeInterval(2))])
+            let holds = try await b.currentHolds(now: now)
+            #expect(holds["kaleyra-in"]?.openUntil == now.addingTimeInterval(30), "the earlier end did not shorten it")
+            #expect(holds["kaleyra-in"]?.retryAfterUntil == now.addingTimeInterval(2))
+            #expect(holds["klaros"]?.retryAfterUntil == now.addingTimeInterval(5))
+            let later = try await a.currentHolds(now: now.addingTimeInterval(6))
+            #expect(Array(later.keys) == ["kaleyra-in"])
+            #expect(later["kaleyra-in"]?.retryAfterUntil == nil, "an ended pause is not read as one")
+        }
+    }
 }

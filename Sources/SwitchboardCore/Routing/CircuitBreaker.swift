@@ -69,6 +69,16 @@ public struct CircuitBreaker: Sendable, Hashable {
         if case .halfOpen(true) = state { state = .halfOpen(probeInFlight: false) }
     }
 
+    /// Another instance found the account failing: stay open until `until`, unless this breaker's own probe is out
+    /// (its answer decides) or it is already open for longer.
+    public mutating func holdOpen(until: Instant) {
+        switch state {
+        case .closed: state = .open(until: until)
+        case .open(let current): if until > current { state = .open(until: until) }
+        case .halfOpen(let probeInFlight): if !probeInFlight { state = .open(until: until) }
+        }
+    }
+
     public var openUntil: Instant? {
         if case .open(let until) = state { return until }
         return nil
