@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(
             name: "SwitchboardStoreTests",
             dependencies: [
-                "SwitchboardCore", "SwitchboardStore", .product(name: "GRDB", package: "GRDB.swift"),
+                "SwitchboardCore", "SwitchboardDispatch", "SwitchboardStore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

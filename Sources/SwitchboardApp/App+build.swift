@@ -39,13 +39,15 @@ public struct GatewayDependencies<Store: GatewayStore>: Sendable {
     }
 
     /// Real adapters over `client` for every account of the configuration.
-    public static func dispatcher(for configuration: GatewayConfiguration, client: HTTPClient, logger: Logger) -> Dispatcher {
+    public static func dispatcher(
+        for configuration: GatewayConfiguration, client: HTTPClient, logger: Logger, schedule: (any SharedLineSchedule)? = nil
+    ) -> Dispatcher {
         let providers = ProviderRegistry.providers(for: configuration.catalogs, client: client, logger: logger)
         let table = configuration.table
         let publicURL = configuration.publicURL
         return Dispatcher(
             table: table, providers: providers, health: HealthBoard(policy: table.policy), clock: SystemClock(),
-            pacer: Pacer(limits: .init(table: table)),
+            pacer: Pacer(limits: .init(table: table), shared: schedule),
             callbackURL: { account in providers[account.provider]?.callbackURL(publicURL: publicURL, account: account) },
             permits: ConnectionPermits(limit: HTTPClient.Configuration.providerCalls.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit))
     }
@@ -90,7 +92,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         logger.info("instance on PostgreSQL", metadata: ["instance": "\(store.instanceId)", "database": "\(url)"])
         return application(
             configuration: configuration, store: store, logger: logger,
-            storeServices: [PostgresClientService(client: database.client)],
+            storeServices: [PostgresClientService(client: database.client)], schedule: store,
             sharedServices: { doorbell, routing in [
                 InstanceLeaseService(store: store, leaseSeconds: leaseSeconds, logger: logger),
                 QueueNotificationService(client: database.client, doorbell: doorbell, logger: logger),
@@ -103,13 +105,15 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
 /// `sharedServices` are the ones a store shared by instances adds.
 func application<Store: GatewayStore>(
     configuration: GatewayConfiguration, store: Store, logger: Logger, storeServices: [any Service],
+    schedule: (any SharedLineSchedule)? = nil,
     sharedServices: (QueueDoorbell, LiveDispatcher) -> [any Service] = { _, _ in [] }
 ) -> Application<RouterResponder<BasicRequestContext>> {
     let clientConfiguration = HTTPClient.Configuration.providerCalls
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
     let dependencies = GatewayDependencies(
         configuration: configuration, store: store,
-        dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(for: configuration, client: client, logger: logger),
+        dispatcher: GatewayDependencies<SQLiteMessageStore>.dispatcher(
+            for: configuration, client: client, logger: logger, schedule: schedule),
         metrics: GatewayMetrics())
     let server = configuration.server
     var app = Application(

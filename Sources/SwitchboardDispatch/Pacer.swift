@@ -1,6 +1,7 @@
 import SwitchboardCore
 
-/// Per-line pacing shared by every send: a token bucket per account.
+/// Per-line pacing shared by every send: a token bucket per account, or, when instances share a store, slots leased
+/// from the lines' shared schedule (`LeasedSlots`).
 public actor Pacer {
     public struct Limits: Sendable {
         public var ratePerSecond: [String: Double]
@@ -18,12 +19,21 @@ public actor Pacer {
 
     private var limits: Limits
     private var buckets: [String: TokenBucket] = [:]
+    private let shared: (any SharedLineSchedule)?
+    private var leased: [String: LeasedSlots] = [:]
 
-    public init(limits: Limits) { self.limits = limits }
+    /// - Parameter shared: the schedule instances on one store share; nil paces this process alone.
+    public init(limits: Limits, shared: (any SharedLineSchedule)? = nil) {
+        self.limits = limits
+        self.shared = shared
+    }
 
     /// When `count` messages may leave `account`; reserves them.
-    public func reserve(account: String, count: Int, now: Instant) -> Instant {
+    public func reserve(account: String, count: Int, now: Instant) async -> Instant {
         guard let rate = limits.ratePerSecond[account] else { return now }
+        if shared != nil, let at = await reserveShared(account: account, count: count, now: now, rate: rate, maxWaitMs: nil) {
+            return at
+        }
         var bucket = buckets[account] ?? TokenBucket(ratePerSecond: rate, now: now)
         let at = bucket.reserve(count, now: now)
         buckets[account] = bucket
@@ -31,8 +41,11 @@ public actor Pacer {
     }
 
     /// Reserves only if the wait is at most `maxWaitMs`; nil (and nothing reserved) otherwise.
-    public func reserve(account: String, count: Int, now: Instant, maxWaitMs: Int) -> Instant? {
+    public func reserve(account: String, count: Int, now: Instant, maxWaitMs: Int) async -> Instant? {
         guard let rate = limits.ratePerSecond[account] else { return now }
+        if shared != nil {
+            return await reserveShared(account: account, count: count, now: now, rate: rate, maxWaitMs: maxWaitMs)
+        }
         var bucket = buckets[account] ?? TokenBucket(ratePerSecond: rate, now: now)
         guard bucket.wait(for: count, now: now) <= maxWaitMs else { return nil }
         let at = bucket.reserve(count, now: now)
@@ -40,15 +53,54 @@ public actor Pacer {
         return at
     }
 
+    /// Takes slots already leased, leasing more when they run short. If the shared schedule cannot be reached, the
+    /// line falls back to this process's own bucket (nil here, with `maxWaitMs` nil) until it can.
+    private func reserveShared(account: String, count: Int, now: Instant, rate: Double, maxWaitMs: Int?) async -> Instant? {
+        guard let shared else { return nil }
+        // Leases can interleave (the actor is re-entered while one is out); each kept run stays usable.
+        for _ in 0..<3 {
+            var slots = leased[account] ?? LeasedSlots(ratePerSecond: rate)
+            switch slots.take(count, now: now, maxWaitMs: maxWaitMs) {
+            case .taken(let at):
+                leased[account] = slots
+                return at
+            case .tooLate:
+                leased[account] = slots
+                return nil
+            case .short(let missing):
+                leased[account] = slots
+                let size = max(missing, LeasedSlots.leaseSize(ratePerSecond: rate))
+                do {
+                    let firstInMs = try await shared.leaseSlots(
+                        line: account, count: size, ratePerSecond: rate, burst: max(rate, 1))
+                    leased[account, default: LeasedSlots(ratePerSecond: rate)].add(count: size, first: now + firstInMs, now: now)
+                } catch {
+                    guard maxWaitMs != nil else { return nil }
+                    var bucket = buckets[account] ?? TokenBucket(ratePerSecond: rate, now: now)
+                    guard bucket.wait(for: count, now: now) <= maxWaitMs ?? 0 else { return nil }
+                    let at = bucket.reserve(count, now: now)
+                    buckets[account] = bucket
+                    return at
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Gives back a reservation that was not used. Leased slots are not given back: an unused one goes unused, which
+    /// never pushes a line over its rate.
     public func release(account: String, count: Int) {
+        guard shared == nil else { return }
         buckets[account]?.release(count)
     }
 
     /// After a reload: accounts in `kept` whose rate is unchanged keep their bucket; the rest start afresh.
     public func retune(limits newLimits: Limits, keeping kept: Set<String>) {
-        buckets = buckets.filter { account, _ in
-            kept.contains(account) && limits.ratePerSecond[account] == newLimits.ratePerSecond[account]
+        let unchanged = { (account: String) in
+            kept.contains(account) && self.limits.ratePerSecond[account] == newLimits.ratePerSecond[account]
         }
+        buckets = buckets.filter { unchanged($0.key) }
+        leased = leased.filter { unchanged($0.key) }
         limits = newLimits
     }
 }

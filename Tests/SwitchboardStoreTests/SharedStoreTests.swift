@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardDispatch
 import SwitchboardStore
 import Testing
 
@@ -143,6 +144,36 @@ struct SharedStoreTests {
             let later = try await a.currentHolds(now: now.addingTimeInterval(6))
             #expect(Array(later.keys) == ["kaleyra-in"])
             #expect(later["kaleyra-in"]?.retryAfterUntil == nil, "an ended pause is not read as one")
+        }
+    }
+
+    /// Two instances' pacers reserving as fast as they can from one line: the send times they hand out, merged, never
+    /// put more than the line's rate (plus 10%) in any second after the first, which may hold the saved burst.
+    @Test func twoInstancesTogetherKeepALineToItsRate() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let a = try #require(try await database.store(bootId: "a") as? PostgresGatewayStore)
+            let b = try #require(try await database.store(bootId: "b") as? PostgresGatewayStore)
+            let rate = 50.0
+            let limits = Pacer.Limits(ratePerSecond: ["kaleyra-in": rate])
+            let clock = SystemClock()
+            let start = clock.now()
+            @Sendable func reserveFor3Seconds(_ pacer: Pacer) async -> [Instant] {
+                var times: [Instant] = []
+                while true {
+                    let at = await pacer.reserve(account: "kaleyra-in", count: 1, now: clock.now())
+                    if at - start > 3000 { return times }
+                    times.append(at)
+                }
+            }
+            async let fromA = reserveFor3Seconds(Pacer(limits: limits, shared: a))
+            async let fromB = reserveFor3Seconds(Pacer(limits: limits, shared: b))
+            let times = (await fromA + fromB).map { $0 - start }.sorted()
+            var busiest = 0
+            for from in stride(from: 1000, through: 2000, by: 10) {
+                busiest = max(busiest, times.filter { $0 >= from && $0 < from + 1000 }.count)
+            }
+            #expect(busiest <= Int(rate * 1.1), "\(busiest) sends in one second")
+            #expect(times.filter { $0 >= 1000 && $0 < 3000 }.count >= Int(rate * 2 * 0.8), "the line's rate is used, not wasted")
         }
     }
 }

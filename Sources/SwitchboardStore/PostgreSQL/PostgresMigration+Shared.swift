@@ -59,9 +59,6 @@ extension PostgresMigration {
           account TEXT PRIMARY KEY, open_until TIMESTAMPTZ, retry_after_until TIMESTAMPTZ,
           updated_at TIMESTAMPTZ NOT NULL)
         """,
-        """
-        CREATE TABLE line_bucket (
-          line TEXT PRIMARY KEY, tokens DOUBLE PRECISION NOT NULL, refilled_at TIMESTAMPTZ NOT NULL)
-        """,
+        "CREATE TABLE line_schedule (line TEXT PRIMARY KEY, next_slot_at TIMESTAMPTZ NOT NULL)",
     ])
 }
