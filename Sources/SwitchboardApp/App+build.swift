@@ -93,10 +93,11 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
         return application(
             configuration: configuration, store: store, logger: logger,
             storeServices: [PostgresClientService(client: database.client)], schedule: store,
-            sharedServices: { doorbell, routing in [
-                InstanceLeaseService(store: store, leaseSeconds: leaseSeconds, logger: logger),
-                QueueNotificationService(client: database.client, doorbell: doorbell, logger: logger),
-                SharedHealthService(store: store, routing: routing, logger: logger),
+            sharedServices: { dependencies in [
+                InstanceLeaseService(
+                    store: store, leaseSeconds: leaseSeconds, logger: logger, storeHealth: dependencies.storeHealth),
+                QueueNotificationService(client: database.client, doorbell: dependencies.doorbell, logger: logger),
+                SharedHealthService(store: store, routing: dependencies.routing, logger: logger),
             ] })
     }
 }
@@ -106,7 +107,7 @@ public func buildApplication(configuration: GatewayConfiguration, logger: Logger
 func application<Store: GatewayStore>(
     configuration: GatewayConfiguration, store: Store, logger: Logger, storeServices: [any Service],
     schedule: (any SharedLineSchedule)? = nil,
-    sharedServices: (QueueDoorbell, LiveDispatcher) -> [any Service] = { _, _ in [] }
+    sharedServices: (GatewayDependencies<Store>) -> [any Service] = { _ in [] }
 ) -> Application<RouterResponder<BasicRequestContext>> {
     let clientConfiguration = HTTPClient.Configuration.providerCalls
     let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
@@ -133,7 +134,7 @@ func application<Store: GatewayStore>(
     app.addServices(storeServices)
     // Added next so it shuts down after everything that sends through it.
     app.addServices(HTTPClientService(client: client))
-    app.addServices(sharedServices(dependencies.doorbell, dependencies.routing))
+    app.addServices(sharedServices(dependencies))
     if let setup = configuration.simulators {
         let simulators = SimulatorHost(setup: setup)
         app.addServices(SimulatorService(host: simulators))

@@ -18,6 +18,8 @@ struct InstanceLeaseService<Store: GatewayStore & InstanceLeaseStore>: Service {
     let store: Store
     let leaseSeconds: Double
     let logger: Logger
+    /// A renewal that fails says the database is gone, even when no send is writing: `/healthz` answers 503.
+    var storeHealth = StoreHealth()
 
     func run() async throws {
         let interval = Duration.milliseconds(Int64(leaseSeconds * 1000 / 3))
@@ -26,6 +28,7 @@ struct InstanceLeaseService<Store: GatewayStore & InstanceLeaseStore>: Service {
             guard !Task.isShuttingDownGracefully else { break }
             do {
                 try await store.renewLease(seconds: leaseSeconds)
+                storeHealth.writeSucceeded()
                 let recovered = try await store.recoverInterrupted(now: Date())
                 if recovered != Recovery() {
                     logger.warning("settled the work of an instance whose lease lapsed", metadata: [
@@ -34,6 +37,7 @@ struct InstanceLeaseService<Store: GatewayStore & InstanceLeaseStore>: Service {
                     ])
                 }
             } catch {
+                storeHealth.writeFailed(error)
                 logger.error("could not renew this instance's lease", metadata: ["error.type": "\(type(of: error))"])
             }
         }

@@ -61,7 +61,12 @@ struct InboundController<Store: GatewayStore>: Sendable {
         case .events(let events):
             var results: [JSONValue] = []
             for event in events {
-                results.append(try await apply(event, provider: name, account: account, logger: context.logger))
+                do {
+                    results.append(try await apply(event, provider: name, account: account, logger: context.logger))
+                } catch {
+                    // Not stored: a 503 makes the provider deliver it again, which the event key de-duplicates.
+                    throw APIError(.storeUnavailable, "the callback could not be stored; deliver it again later")
+                }
             }
             // Always 2xx for well-formed callbacks, so providers do not retry what was understood.
             switch results.count {

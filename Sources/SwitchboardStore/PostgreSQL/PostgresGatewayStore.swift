@@ -11,31 +11,54 @@ public struct PostgresGatewayStore: Sendable {
     /// This instance; stamped on the messages it sends and the keys it claims.
     public let instanceId: String
     let logger: Logger
+    /// How long one store operation may take, waiting for a connection included: the pool waits for the database
+    /// without end, and a send must answer 503 `store_unavailable` instead.
+    let operationTimeout: Duration
+
+    /// The database did not answer within `operationTimeout`.
+    public struct Timeout: Error, Sendable, Hashable {}
 
     public init(database: PostgresStoreDatabase, instanceId: String = UUID().uuidString,
-                logger: Logger = Logger(label: "switchboard.store")) {
+                logger: Logger = Logger(label: "switchboard.store"), operationTimeout: Duration = .seconds(5)) {
         self.client = database.client
         self.instanceId = instanceId
         self.logger = logger
+        self.operationTimeout = operationTimeout
     }
 
-    func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch let error as PostgresTransactionError {
-            // The closure's own error (a decoding failure, say) says more than the wrapper.
-            if let inner = error.closureError { throw inner }
-            throw error
+    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await bounded { [client, logger] in
+            do {
+                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            } catch let error as PostgresTransactionError {
+                // The closure's own error (a decoding failure, say) says more than the wrapper.
+                if let inner = error.closureError { throw inner }
+                throw error
+            }
         }
     }
 
     func rows(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [PostgresRandomAccessRow] {
-        let sequence = if let connection {
-            try await connection.query(query, logger: logger)
-        } else {
-            try await client.query(query, logger: logger)
+        if let connection {
+            return try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
         }
-        return try await sequence.collect().map { $0.makeRandomAccess() }
+        return try await bounded { [client, logger] in
+            try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        }
+    }
+
+    /// Runs `body`, or throws `Timeout` once `operationTimeout` has passed (cancelling it).
+    private func bounded<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Result.self) { [operationTimeout] group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: operationTimeout)
+                throw Timeout()
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            return first
+        }
     }
 
     @discardableResult
