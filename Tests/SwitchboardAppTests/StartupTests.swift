@@ -47,6 +47,32 @@ import Testing
         #expect(!result.output.contains("errno"), "no raw NIO error")
     }
 
+    @Test func anUnreachableDatabaseNamesItsHostAndPortAndExits1WithoutThePassword() async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary),
+            "build the CLI first (scripts/test does)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "switchboard-start-\(UUID().uuidString)"
+        ).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Port 9 (discard) has no PostgreSQL on loopback: the connection is refused.
+        try """
+        {"server": {"host": "127.0.0.1", "port": 0}, "apiKeys": ["\(GatewayHarness.apiKey)"],
+         "storage": {"postgres": "postgres://gateway:hunter2secret@127.0.0.1:9/switchboard"},
+         "accounts": [{"id": "kaleyra-in", "provider": "kaleyra", "pod": "in", "sid": "HXIN001", "apiKey": "k", "from": "+919000000001",
+                       "baseURL": "http://127.0.0.1:9"}],
+         "routes": [{"name": "all", "targets": ["kaleyra-in"]}]}
+        """.write(toFile: directory + "/gateway.json", atomically: true, encoding: .utf8)
+
+        let result = try await Self.serve(config: directory + "/gateway.json", directory: directory)
+        #expect(result.status == 1)
+        #expect(result.output.contains("cannot connect to PostgreSQL at 127.0.0.1:9"), "\(result.output)")
+        #expect(result.output.contains("$.storage.postgres"))
+        #expect(!result.output.contains("hunter2secret"), "the password is never printed")
+        #expect(!result.output.contains("listening"), "\(result.output)")
+    }
+
     @Test func checkListsATypoAndABadRouteWithPathsAndExits1() throws {
         try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary), "build the CLI first (scripts/test does)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-check-\(UUID().uuidString)").path

@@ -87,4 +87,33 @@ import Testing
         }
         #expect(ProviderRegistry.adapters.keys.sorted() == Self.catalogs.keys.sorted(), "each built-in catalog has its adapter")
     }
+
+    @Test(arguments: [
+        (#""storage": {"postgres": "mysql://u:pw@db/x"}"#, "$.storage.postgres: must start with postgres://"),
+        (#""storage": {"postgres": "postgres://u:s3cretpw@db:99999/x"}"#, "$.storage.postgres: has a port that is not a number from 1 to 65535"),
+        (#""storage": {"sqlite": "a.sqlite", "postgres": "postgres://u@db/x"}"#, "$.storage.postgres: give either sqlite or postgres, not both"),
+        (#""storage": {"postgres": "postgres://u@db/x", "leaseSeconds": 1}"#, "$.storage.leaseSeconds: must be 3 to 600 seconds"),
+    ])
+    func storageIsEitherSQLiteOrAPostgresURLAndAPasswordNeverAppears(member: String, problem: String) {
+        let json = Self.base.replacingOccurrences(of: #"{"server": {"port": 8080},"#, with: "{\(member), \"server\": {\"port\": 8080},")
+        let problems = Self.problems(json)
+        #expect(problems.contains { $0.hasPrefix(problem) }, "\(problems)")
+        #expect(!problems.joined().contains("s3cretpw"))
+    }
+
+    @Test func aPostgresURLFromTheEnvironmentIsDecodedWithItsLease() throws {
+        let json = Self.base.replacingOccurrences(
+            of: #"{"server": {"port": 8080},"#,
+            with: #"{"storage": {"postgres": "${DB_URL}", "leaseSeconds": 30}, "server": {"port": 8080},"#)
+        let configuration = try GatewayConfiguration.parse(
+            Data(json.utf8), file: "gateway.json", catalogs: Self.catalogs, environment: ["DB_URL": "postgres://gw:pw@db.internal:6543/switchboard"])
+        guard case .postgres(let url) = configuration.storage.backend else {
+            Issue.record("expected PostgreSQL storage, got \(configuration.storage.backend)")
+            return
+        }
+        #expect(url.host == "db.internal")
+        #expect(url.port == 6543)
+        #expect(configuration.storage.leaseSeconds == 30)
+        #expect(!"\(url)".contains("pw@"), "its description hides the password")
+    }
 }
