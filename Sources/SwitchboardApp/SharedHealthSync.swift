@@ -19,10 +19,13 @@ struct SharedHealthSync<Store: SharedHealthStore>: Sendable {
         let holds = await board.holds(now: instant)
         let changed = holds.filter { published[$0.key] != $0.value }
         guard !changed.isEmpty else { return 0 }
-        try await store.publishHolds(changed.mapValues { hold in
-            (hold.openUntil.map { Self.date($0, instant: instant, wallNow: wallNow) },
-             hold.retryAfterUntil.map { Self.date($0, instant: instant, wallNow: wallNow) })
-        })
+        try await store.publishHolds(
+            changed.mapValues { hold in
+                (
+                    hold.openUntil.map { Self.date($0, instant: instant, wallNow: wallNow) },
+                    hold.retryAfterUntil.map { Self.date($0, instant: instant, wallNow: wallNow) }
+                )
+            })
         published = holds
         return changed.count
     }
@@ -31,10 +34,12 @@ struct SharedHealthSync<Store: SharedHealthStore>: Sendable {
     func absorb(into board: HealthBoard, instant: Instant, wallNow: Date) async throws {
         let holds = try await store.currentHolds(now: wallNow)
         guard !holds.isEmpty else { return }
-        await board.honour(holds.mapValues { hold in
-            AccountHold(openUntil: hold.openUntil.map { Self.instant($0, instant: instant, wallNow: wallNow) },
-                        retryAfterUntil: hold.retryAfterUntil.map { Self.instant($0, instant: instant, wallNow: wallNow) })
-        }, now: instant)
+        await board.honour(
+            holds.mapValues { hold in
+                AccountHold(
+                    openUntil: hold.openUntil.map { Self.instant($0, instant: instant, wallNow: wallNow) },
+                    retryAfterUntil: hold.retryAfterUntil.map { Self.instant($0, instant: instant, wallNow: wallNow) })
+            }, now: instant)
     }
 
     static func date(_ at: Instant, instant now: Instant, wallNow: Date) -> Date {

@@ -31,10 +31,12 @@ struct InstanceLeaseService<Store: GatewayStore & InstanceLeaseStore>: Service {
                 storeHealth.writeSucceeded()
                 let recovered = try await store.recoverInterrupted(now: Date())
                 if recovered != Recovery() {
-                    logger.warning("settled the work of an instance whose lease lapsed", metadata: [
-                        "unknown": "\(recovered.unknown)", "interrupted": "\(recovered.interrupted)",
-                        "requeued": "\(recovered.requeued)",
-                    ])
+                    logger.warning(
+                        "settled the work of an instance whose lease lapsed",
+                        metadata: [
+                            "unknown": "\(recovered.unknown)", "interrupted": "\(recovered.interrupted)",
+                            "requeued": "\(recovered.requeued)",
+                        ])
                 }
             } catch {
                 storeHealth.writeFailed(error)
@@ -68,7 +70,9 @@ struct QueueNotificationService: Service {
                 }
             } catch {
                 guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
-                logger.warning("queue notifications lost; polling until they return", metadata: ["error.type": "\(type(of: error))"])
+                logger.warning(
+                    "queue notifications lost; polling until they return",
+                    metadata: ["error.type": "\(type(of: error))"])
             }
             do { try await cancelWhenGracefulShutdown { try await Task.sleep(for: retryAfter) } } catch { break }
         }

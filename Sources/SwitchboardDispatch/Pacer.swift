@@ -21,6 +21,9 @@ public actor Pacer {
     private var buckets: [String: TokenBucket] = [:]
     private let shared: (any SharedLineSchedule)?
     private var leased: [String: LeasedSlots] = [:]
+    /// Lines with a lease out, and the callers waiting for it.
+    private var leasing: Set<String> = []
+    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     /// - Parameter shared: the schedule instances on one store share; nil paces this process alone.
     public init(limits: Limits, shared: (any SharedLineSchedule)? = nil) {
@@ -31,7 +34,9 @@ public actor Pacer {
     /// When `count` messages may leave `account`; reserves them.
     public func reserve(account: String, count: Int, now: Instant) async -> Instant {
         guard let rate = limits.ratePerSecond[account] else { return now }
-        if shared != nil, let at = await reserveShared(account: account, count: count, now: now, rate: rate, maxWaitMs: nil) {
+        if shared != nil,
+            let at = await reserveShared(account: account, count: count, now: now, rate: rate, maxWaitMs: nil)
+        {
             return at
         }
         var bucket = buckets[account] ?? TokenBucket(ratePerSecond: rate, now: now)
@@ -53,38 +58,53 @@ public actor Pacer {
         return at
     }
 
-    /// Takes slots already leased, leasing more when they run short. If the shared schedule cannot be reached, the
-    /// line falls back to this process's own bucket (nil here, with `maxWaitMs` nil) until it can.
-    private func reserveShared(account: String, count: Int, now: Instant, rate: Double, maxWaitMs: Int?) async -> Instant? {
+    /// Takes slots already leased, leasing more when they run short. One lease per line is out at a time: callers
+    /// that find the slots short while it is out wait for it rather than lease runs of their own (concurrent leases
+    /// would each take a run of the schedule and push the line's next slots far ahead). If the shared schedule cannot
+    /// be reached, a bounded send uses this process's own bucket; an unbounded one gets nil and the caller falls back
+    /// to that bucket too.
+    private func reserveShared(
+        account: String, count: Int, now: Instant, rate: Double, maxWaitMs: Int?
+    ) async -> Instant? {
         guard let shared else { return nil }
-        // Leases can interleave (the actor is re-entered while one is out); each kept run stays usable.
-        for _ in 0..<3 {
+        for _ in 0..<32 {
             var slots = leased[account] ?? LeasedSlots(ratePerSecond: rate)
-            switch slots.take(count, now: now, maxWaitMs: maxWaitMs) {
-            case .taken(let at):
-                leased[account] = slots
-                return at
-            case .tooLate:
-                leased[account] = slots
-                return nil
+            let taking = slots.take(count, now: now, maxWaitMs: maxWaitMs)
+            leased[account] = slots
+            switch taking {
+            case .taken(let at): return at
+            case .tooLate: return nil
             case .short(let missing):
-                leased[account] = slots
+                if leasing.contains(account) {
+                    await withCheckedContinuation { waiting[account, default: []].append($0) }
+                    continue
+                }
+                leasing.insert(account)
                 let size = max(missing, LeasedSlots.leaseSize(ratePerSecond: rate))
+                let firstInMs: Int
                 do {
-                    let firstInMs = try await shared.leaseSlots(
+                    firstInMs = try await shared.leaseSlots(
                         line: account, count: size, ratePerSecond: rate, burst: max(rate, 1))
-                    leased[account, default: LeasedSlots(ratePerSecond: rate)].add(count: size, first: now + firstInMs, now: now)
                 } catch {
-                    guard maxWaitMs != nil else { return nil }
+                    leaseEnded(account)
+                    guard let maxWaitMs else { return nil }
                     var bucket = buckets[account] ?? TokenBucket(ratePerSecond: rate, now: now)
-                    guard bucket.wait(for: count, now: now) <= maxWaitMs ?? 0 else { return nil }
+                    guard bucket.wait(for: count, now: now) <= maxWaitMs else { return nil }
                     let at = bucket.reserve(count, now: now)
                     buckets[account] = bucket
                     return at
                 }
+                leased[account, default: LeasedSlots(ratePerSecond: rate)].add(count: size, first: now + firstInMs, now: now)
+                leaseEnded(account)
             }
         }
         return nil
+    }
+
+    /// Lets the callers waiting for a line's lease look again.
+    private func leaseEnded(_ account: String) {
+        leasing.remove(account)
+        for continuation in waiting.removeValue(forKey: account) ?? [] { continuation.resume() }
     }
 
     /// Gives back a reservation that was not used. Leased slots are not given back: an unused one goes unused, which

@@ -1,9 +1,10 @@
 import Foundation
-@testable import SwitchboardApp
 import SwitchboardCore
 import SwitchboardDispatch
 import SwitchboardStore
 import Testing
+
+@testable import SwitchboardApp
 
 /// Two instances' health boards sharing holds through one store (a fake here; SharedStoreTests covers PostgreSQL's).
 /// Their engine clocks differ, as two processes' monotonic clocks do: holds cross as wall-clock times.
@@ -16,7 +17,9 @@ import Testing
             writes += 1
             for (account, hold) in holds {
                 let old = stored[account]
-                stored[account] = (Self.later(old?.openUntil, hold.openUntil), Self.later(old?.retryAfterUntil, hold.retryAfterUntil))
+                stored[account] = (
+                    Self.later(old?.openUntil, hold.openUntil), Self.later(old?.retryAfterUntil, hold.retryAfterUntil)
+                )
             }
         }
 
@@ -43,26 +46,32 @@ import Testing
 
     @Test func aCircuitOneInstanceOpensIsOpenOnTheOtherUntilTheSameWallClockTime() async throws {
         let store = FakeHoldStore()
-        let a = board(), b = board()
+        let a = board()
+        let b = board()
         var syncA = SharedHealthSync(store: store)
         let syncB = SharedHealthSync(store: store)
         _ = await a.acquire("kaleyra-in", now: clockA, isRetry: false)
-        await a.record("kaleyra-in", outcome: .failed(ProviderFailure(.unavailable, message: "503")), now: clockA, wasRetry: false)
+        await a.record(
+            "kaleyra-in", outcome: .failed(ProviderFailure(.unavailable, message: "503")), now: clockA, wasRetry: false)
         #expect(try await syncA.publish(from: a, instant: clockA, wallNow: wall) == 1)
-        #expect(try await syncA.publish(from: a, instant: clockA + 400, wallNow: wall.addingTimeInterval(0.4)) == 0,
-                "unchanged holds are not written again")
+        #expect(
+            try await syncA.publish(from: a, instant: clockA + 400, wallNow: wall.addingTimeInterval(0.4)) == 0,
+            "unchanged holds are not written again")
         #expect(await store.writes == 1)
 
         // B reads one second later by the wall clock.
         try await syncB.absorb(into: b, instant: clockB, wallNow: wall.addingTimeInterval(1))
         #expect(await b.acquire("kaleyra-in", now: clockB, isRetry: false) == false)
         #expect(await b.acquire("kaleyra-in", now: clockB + 18_999, isRetry: false) == false)
-        #expect(await b.acquire("kaleyra-in", now: clockB + 19_000, isRetry: false), "open until A's end: 20 s after A opened it")
+        #expect(
+            await b.acquire("kaleyra-in", now: clockB + 19_000, isRetry: false),
+            "open until A's end: 20 s after A opened it")
     }
 
     @Test func aRetryAfterOneInstanceLearnsPausesTheOther() async throws {
         let store = FakeHoldStore()
-        let a = board(), b = board()
+        let a = board()
+        let b = board()
         var syncA = SharedHealthSync(store: store)
         _ = await a.acquire("klaros", now: clockA, isRetry: false)
         let limited = ProviderFailure(.rateLimited, message: "429", retryAfterMs: 7000)

@@ -11,7 +11,9 @@ import Testing
         return policy
     }
 
-    private func fail(_ board: HealthBoard, _ account: String, _ failureClass: FailureClass, retryAfterMs: Int? = nil, at: Instant) async {
+    private func fail(
+        _ board: HealthBoard, _ account: String, _ failureClass: FailureClass, retryAfterMs: Int? = nil, at: Instant
+    ) async {
         _ = await board.acquire(account, now: at, isRetry: false)
         let failure = ProviderFailure(failureClass, message: "x", retryAfterMs: retryAfterMs)
         await board.record(account, outcome: .failed(failure), now: at, wasRetry: false)
@@ -32,7 +34,9 @@ import Testing
 
     @Test func honouredHoldsSkipTheAccountUntilTheyEnd() async {
         let board = HealthBoard(policy: policy)
-        await board.honour(["kaleyra-in": AccountHold(openUntil: t0 + 5000), "klaros": AccountHold(retryAfterUntil: t0 + 2000)], now: t0)
+        await board.honour(
+            ["kaleyra-in": AccountHold(openUntil: t0 + 5000), "klaros": AccountHold(retryAfterUntil: t0 + 2000)],
+            now: t0)
         #expect(await board.acquire("kaleyra-in", now: t0 + 4999, isRetry: false) == false)
         #expect(await board.acquire("klaros", now: t0 + 1999, isRetry: false) == false)
         #expect(await board.acquire("klaros", now: t0 + 2000, isRetry: false))

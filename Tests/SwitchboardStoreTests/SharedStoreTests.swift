@@ -12,14 +12,16 @@ struct SharedStoreTests {
 
     private func queued(_ id: String) -> QueuedMessage {
         QueuedMessage(
-            message: NewMessage(id: id, recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil,
-                                ref2: nil, createdAt: now),
+            message: NewMessage(
+                id: id, recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil,
+                ref2: nil, createdAt: now),
             from: nil, route: nil, expiresAt: now.addingTimeInterval(3600))
     }
 
     private func sync(_ id: String) -> NewMessage {
-        NewMessage(id: id, recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil,
-                   createdAt: now)
+        NewMessage(
+            id: id, recipient: "919812345678", kind: .text, body: #"{"text":"hi"}"#, ref: nil, ref1: nil, ref2: nil,
+            createdAt: now)
     }
 
     @Test func instancesClaimingAtOnceTakeDisjointBatches() async throws {
@@ -68,13 +70,21 @@ struct SharedStoreTests {
             await #expect(throws: LeaseLost.self) { try await a.markDispatchStarted(["q"], at: now) }
             try await b.markDispatchStarted(["q"], at: now)
             try await a.reschedule([("q", now.addingTimeInterval(60), true)])
-            try await a.complete([MessageCompletion(
-                messageId: "q", status: .failed, route: nil, account: nil, provider: nil, providerMessageId: nil,
-                errorCode: .providerError, errorMessage: "stale", providerCode: nil, at: now)], idempotency: nil)
+            try await a.complete(
+                [
+                    MessageCompletion(
+                        messageId: "q", status: .failed, route: nil, account: nil, provider: nil,
+                        providerMessageId: nil,
+                        errorCode: .providerError, errorMessage: "stale", providerCode: nil, at: now)
+                ], idempotency: nil)
             #expect(try await b.message(id: "q")?.status == .sending, "a's late writes changed nothing")
-            try await b.complete([MessageCompletion(
-                messageId: "q", status: .sent, route: nil, account: "acc", provider: "p", providerMessageId: "x",
-                errorCode: nil, errorMessage: nil, providerCode: nil, at: now)], idempotency: nil)
+            try await b.complete(
+                [
+                    MessageCompletion(
+                        messageId: "q", status: .sent, route: nil, account: "acc", provider: "p",
+                        providerMessageId: "x",
+                        errorCode: nil, errorMessage: nil, providerCode: nil, at: now)
+                ], idempotency: nil)
             #expect(try await a.message(id: "q")?.status == .sent)
         }
     }
@@ -90,10 +100,13 @@ struct SharedStoreTests {
             #expect(answers.filter { $0 == .inProgress }.count == 1)
             let owner = answers[0] == .claimed ? "a" : "b"
             let other = owner == "a" ? b : a
-            #expect(try await other.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m3"], now: now) == .inProgress)
+            #expect(
+                try await other.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m3"], now: now) == .inProgress
+            )
             try await database.crash(owner)
             let ids = owner == "a" ? ["m1"] : ["m2"]
-            #expect(try await other.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m3"], now: now)
+            #expect(
+                try await other.beginIdempotent(key: "k", requestHash: "h", messageIds: ["m3"], now: now)
                     == .interrupted(messageIds: ids))
         }
     }
@@ -104,14 +117,17 @@ struct SharedStoreTests {
             let b = try await database.store(bootId: "b")
             _ = try await a.createWebhook(url: "https://app.example.com/hook", events: [], secret: "whsec_x", at: now)
             for index in 0..<40 {
-                _ = try await a.recordOptOut(customer: "9198\(index)", account: "acc", provider: "p", at: now, eventKey: "e\(index)")
+                _ = try await a.recordOptOut(
+                    customer: "9198\(index)", account: "acc", provider: "p", at: now, eventKey: "e\(index)")
             }
             async let fromA = a.dueDeliveries(now: now, limit: 30)
             async let fromB = b.dueDeliveries(now: now, limit: 30)
             let (one, two) = try await (fromA, fromB)
             #expect(one.count + two.count == 40)
             #expect(Set(one.map(\.id)).isDisjoint(with: two.map(\.id)))
-            #expect(try await a.dueDeliveries(now: now.addingTimeInterval(60), limit: 100).isEmpty, "claimed, not due again")
+            #expect(
+                try await a.dueDeliveries(now: now.addingTimeInterval(60), limit: 100).isEmpty, "claimed, not due again"
+            )
             let unrecorded = try await a.dueDeliveries(now: now.addingTimeInterval(181), limit: 100)
             #expect(unrecorded.count == 40, "an instance that dies holding claims lets them come due again")
         }
@@ -135,7 +151,9 @@ struct SharedStoreTests {
         try await StoreUnderTest.postgres.withDatabase { database in
             let a = try #require(try await database.store(bootId: "a") as? PostgresGatewayStore)
             let b = try #require(try await database.store(bootId: "b") as? PostgresGatewayStore)
-            try await a.publishHolds(["kaleyra-in": (now.addingTimeInterval(30), nil), "klaros": (nil, now.addingTimeInterval(5))])
+            try await a.publishHolds([
+                "kaleyra-in": (now.addingTimeInterval(30), nil), "klaros": (nil, now.addingTimeInterval(5)),
+            ])
             try await b.publishHolds(["kaleyra-in": (now.addingTimeInterval(10), now.addingTimeInterval(2))])
             let holds = try await b.currentHolds(now: now)
             #expect(holds["kaleyra-in"]?.openUntil == now.addingTimeInterval(30), "the earlier end did not shorten it")
@@ -173,7 +191,9 @@ struct SharedStoreTests {
                 busiest = max(busiest, times.filter { $0 >= from && $0 < from + 1000 }.count)
             }
             #expect(busiest <= Int(rate * 1.1), "\(busiest) sends in one second")
-            #expect(times.filter { $0 >= 1000 && $0 < 3000 }.count >= Int(rate * 2 * 0.8), "the line's rate is used, not wasted")
+            #expect(
+                times.filter { $0 >= 1000 && $0 < 3000 }.count >= Int(rate * 2 * 0.8),
+                "the line's rate is used, not wasted")
         }
     }
 }

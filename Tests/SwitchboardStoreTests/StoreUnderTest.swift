@@ -28,12 +28,15 @@ struct StoreUnderTest: Sendable, CustomTestStringConvertible {
     static let all: [StoreUnderTest] = TestPostgres.available ? [.sqlite, .postgres] : [.sqlite]
 
     static let sqlite = StoreUnderTest(name: "sqlite") { body in
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "switchboard-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/gateway.sqlite"
-        try await body(Database(
-            open: { bootId in SQLiteMessageStore(database: try .open(path: path), bootId: bootId) },
-            crash: { _ in }))
+        try await body(
+            Database(
+                open: { bootId in SQLiteMessageStore(database: try .open(path: path), bootId: bootId) },
+                crash: { _ in }))
     }
 
     static let postgres = StoreUnderTest(name: "postgres") { body in
@@ -41,16 +44,19 @@ struct StoreUnderTest: Sendable, CustomTestStringConvertible {
             let database = PostgresStoreDatabase(url: url, logger: TestPostgres.logger)
             try await TestPostgres.running(database.client) {
                 try await database.migrate()
-                try await body(Database(
-                    open: { bootId in
-                        let store = PostgresGatewayStore(database: database, instanceId: bootId, logger: TestPostgres.logger)
-                        try await store.renewLease(seconds: 60)
-                        return store
-                    },
-                    crash: { bootId in
-                        try await database.client.query(
-                            "UPDATE gateway_instance SET lease_until = now() - interval '1 second' WHERE id = \(bootId)")
-                    }))
+                try await body(
+                    Database(
+                        open: { bootId in
+                            let store = PostgresGatewayStore(
+                                database: database, instanceId: bootId, logger: TestPostgres.logger)
+                            try await store.renewLease(seconds: 60)
+                            return store
+                        },
+                        crash: { bootId in
+                            try await database.client.query(
+                                "UPDATE gateway_instance SET lease_until = now() - interval '1 second' WHERE id = \(bootId)"
+                            )
+                        }))
             }
         }
     }

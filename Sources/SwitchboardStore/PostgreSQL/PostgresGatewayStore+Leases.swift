@@ -39,33 +39,46 @@ extension PostgresGatewayStore: InstanceLeaseStore {
             """
         return try await transaction { connection in
             var recovery = Recovery()
-            recovery.requeued = try await execute(PostgresQuery(unsafeSQL: """
-                UPDATE message SET status = 'queued', owner = NULL, updated_at = $2
-                WHERE \(orphaned) AND expires_at IS NOT NULL AND dispatch_started_at IS NULL RETURNING id
-                """, binds: try Self.binds(instanceId, now)), on: connection)
-            let interrupted = try await rows(PostgresQuery(unsafeSQL: """
-                UPDATE message SET status = 'failed', error_code = $3, updated_at = $2,
-                  error_message = 'the gateway stopped before this message reached a provider; it was not sent'
-                WHERE \(orphaned) AND expires_at IS NULL AND dispatch_started_at IS NULL RETURNING id
-                """, binds: try Self.binds(instanceId, now, MessageError.interrupted.rawValue)), on: connection)
-                .map { try $0[0].decode(String.self) }
+            recovery.requeued = try await execute(
+                PostgresQuery(
+                    unsafeSQL: """
+                        UPDATE message SET status = 'queued', owner = NULL, updated_at = $2
+                        WHERE \(orphaned) AND expires_at IS NOT NULL AND dispatch_started_at IS NULL RETURNING id
+                        """, binds: try Self.binds(instanceId, now)), on: connection)
+            let interrupted = try await rows(
+                PostgresQuery(
+                    unsafeSQL: """
+                        UPDATE message SET status = 'failed', error_code = $3, updated_at = $2,
+                          error_message = 'the gateway stopped before this message reached a provider; it was not sent'
+                        WHERE \(orphaned) AND expires_at IS NULL AND dispatch_started_at IS NULL RETURNING id
+                        """, binds: try Self.binds(instanceId, now, MessageError.interrupted.rawValue)), on: connection
+            )
+            .map { try $0[0].decode(String.self) }
             for id in interrupted {
-                try await appendStatus(id, status: MessageStatus.failed.rawValue, source: "recovery", at: now, on: connection)
+                try await appendStatus(
+                    id, status: MessageStatus.failed.rawValue, source: "recovery", at: now, on: connection)
             }
             recovery.interrupted = interrupted.count
             try await releaseKeys(ofMessages: Set(interrupted), on: connection)
-            let unknown = try await rows(PostgresQuery(unsafeSQL: """
-                UPDATE message SET status = 'unknown', error_code = $3, updated_at = $2,
-                  error_message = 'the gateway stopped while this message was being sent; it may have reached the provider'
-                WHERE \(orphaned) RETURNING id
-                """, binds: try Self.binds(instanceId, now, MessageError.statusUnknown.rawValue)), on: connection)
-                .map { try $0[0].decode(String.self) }
+            let unknown = try await rows(
+                PostgresQuery(
+                    unsafeSQL: """
+                        UPDATE message SET status = 'unknown', error_code = $3, updated_at = $2,
+                          error_message =
+                            'the gateway stopped while this message was being sent; it may have reached the provider'
+                        WHERE \(orphaned) RETURNING id
+                        """, binds: try Self.binds(instanceId, now, MessageError.statusUnknown.rawValue)),
+                on: connection
+            )
+            .map { try $0[0].decode(String.self) }
             for id in unknown {
-                try await appendStatus(id, status: MessageStatus.unknown.rawValue, source: "recovery", at: now, on: connection)
+                try await appendStatus(
+                    id, status: MessageStatus.unknown.rawValue, source: "recovery", at: now, on: connection)
             }
             recovery.unknown = unknown.count
             // A lapsed instance with nothing left in flight is forgotten; its keys in progress stay interrupted.
-            try await execute("""
+            try await execute(
+                """
                 DELETE FROM gateway_instance i WHERE i.lease_until < now() AND i.id <> \(instanceId)
                   AND NOT EXISTS (SELECT 1 FROM message m WHERE m.owner = i.id AND m.status = 'sending') RETURNING id
                 """, on: connection)
@@ -76,16 +89,19 @@ extension PostgresGatewayStore: InstanceLeaseStore {
     /// Deletes the keys in progress under a dead instance whose every message is in `ids`: they sent nothing.
     private func releaseKeys(ofMessages ids: Set<String>, on connection: PostgresConnection) async throws {
         guard !ids.isEmpty else { return }
-        let open = try await rows("""
+        let open = try await rows(
+            """
             SELECT k.key, k.message_ids FROM idempotency_key k
             WHERE k.state = 'in_progress' AND k.instance_id <> \(instanceId) AND NOT EXISTS (
               SELECT 1 FROM gateway_instance i WHERE i.id = k.instance_id AND i.lease_until > now())
             """, on: connection)
         for row in open {
             guard let messages = JSONValue.stringList(parsing: try row[1].decode(String.self)),
-                  !messages.isEmpty, messages.allSatisfy(ids.contains) else { continue }
-            try await execute("DELETE FROM idempotency_key WHERE key = \(try row[0].decode(String.self)) RETURNING key",
-                              on: connection)
+                !messages.isEmpty, messages.allSatisfy(ids.contains)
+            else { continue }
+            try await execute(
+                "DELETE FROM idempotency_key WHERE key = \(try row[0].decode(String.self)) RETURNING key",
+                on: connection)
         }
     }
 

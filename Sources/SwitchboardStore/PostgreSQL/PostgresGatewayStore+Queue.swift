@@ -16,15 +16,17 @@ extension PostgresGatewayStore: QueueStore {
         try await transaction { connection in
             for queued in messages {
                 let message = queued.message
-                try await execute("""
+                try await execute(
+                    """
                     INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, created_at, updated_at,
                       pin_from, pin_route, not_before, expires_at, queue_attempts)
                     VALUES (\(message.id), \(message.recipient), \(message.kind.rawValue), \(message.body), 'queued',
                       \(message.ref), \(message.ref1), \(message.ref2), \(message.createdAt), \(message.createdAt),
                       \(queued.from), \(queued.route), \(message.createdAt), \(queued.expiresAt), 0)
                     """, on: connection)
-                try await appendStatus(message.id, status: MessageStatus.queued.rawValue, source: "gateway",
-                                       at: message.createdAt, on: connection)
+                try await appendStatus(
+                    message.id, status: MessageStatus.queued.rawValue, source: "gateway",
+                    at: message.createdAt, on: connection)
             }
             // Delivered at commit, once per transaction however many messages it queued.
             try await execute("SELECT pg_notify(\(Self.queueChannel), '')", on: connection)
@@ -34,23 +36,28 @@ extension PostgresGatewayStore: QueueStore {
     /// Claims with `FOR UPDATE SKIP LOCKED`, so instances claiming at once take disjoint batches without waiting on
     /// each other; each claimed message carries this instance's id.
     public func claimDue(now: Date, limit: Int) async throws -> [ClaimedMessage] {
-        let found = try await rows("""
+        let found = try await rows(
+            """
             UPDATE message SET status = 'sending', owner = \(instanceId), updated_at = \(now)
             FROM (SELECT id FROM message WHERE status = 'queued' AND not_before <= \(now)
                   ORDER BY not_before LIMIT \(limit) FOR UPDATE SKIP LOCKED) due
             WHERE message.id = due.id
-            RETURNING message.id, recipient, kind, body, ref, ref1, ref2, pin_from, pin_route, expires_at, queue_attempts,
+            RETURNING message.id, recipient, kind, body, ref, ref1, ref2, pin_from, pin_route, expires_at,
+              queue_attempts,
               created_at
             """)
         var claimed: [ClaimedMessage] = []
         for row in found {
-            claimed.append(ClaimedMessage(
-                id: try row[0].decode(String.self), recipient: try row[1].decode(String.self),
-                kind: MessageKind(rawValue: try row[2].decode(String.self)) ?? .text, body: try row[3].decode(String.self),
-                ref: try row[4].decode(String?.self), ref1: try row[5].decode(String?.self), ref2: try row[6].decode(String?.self),
-                from: try row[7].decode(String?.self), route: try row[8].decode(String?.self),
-                expiresAt: try row[9].decode(Date.self), queueAttempts: try row[10].decode(Int.self),
-                createdAt: try row[11].decode(Date.self)))
+            claimed.append(
+                ClaimedMessage(
+                    id: try row[0].decode(String.self), recipient: try row[1].decode(String.self),
+                    kind: MessageKind(rawValue: try row[2].decode(String.self)) ?? .text,
+                    body: try row[3].decode(String.self),
+                    ref: try row[4].decode(String?.self), ref1: try row[5].decode(String?.self),
+                    ref2: try row[6].decode(String?.self),
+                    from: try row[7].decode(String?.self), route: try row[8].decode(String?.self),
+                    expiresAt: try row[9].decode(Date.self), queueAttempts: try row[10].decode(Int.self),
+                    createdAt: try row[11].decode(Date.self)))
         }
         return claimed.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
@@ -59,7 +66,8 @@ extension PostgresGatewayStore: QueueStore {
     public func markDispatchStarted(_ ids: [String], at: Date) async throws {
         guard !ids.isEmpty else { return }
         try await transaction { connection in
-            let marked = try await rows("""
+            let marked = try await rows(
+                """
                 UPDATE message SET dispatch_started_at = \(at)
                 WHERE id = ANY(\(ids)) AND owner = \(instanceId) AND status = 'sending' RETURNING id
                 """, on: connection)
@@ -69,7 +77,8 @@ extension PostgresGatewayStore: QueueStore {
 
     public func markDispatchWaiting(_ ids: [String]) async throws {
         guard !ids.isEmpty else { return }
-        try await execute("""
+        try await execute(
+            """
             UPDATE message SET dispatch_started_at = NULL WHERE id = ANY(\(ids)) AND owner = \(instanceId) RETURNING id
             """)
     }
@@ -79,9 +88,11 @@ extension PostgresGatewayStore: QueueStore {
         let now = Date()
         try await transaction { connection in
             for item in items {
-                try await execute("""
+                try await execute(
+                    """
                     UPDATE message SET status = 'queued', not_before = \(item.notBefore), dispatch_started_at = NULL,
-                      owner = NULL, updated_at = \(now), queue_attempts = queue_attempts + \(item.countsAsAttempt ? 1 : 0)
+                      owner = NULL, updated_at = \(now),
+                      queue_attempts = queue_attempts + \(item.countsAsAttempt ? 1 : 0)
                     WHERE id = \(item.id) AND owner = \(instanceId) RETURNING id
                     """, on: connection)
             }

@@ -7,7 +7,8 @@ extension PostgresGatewayStore: SharedLineSchedule {
     public func leaseSlots(line: String, count: Int, ratePerSecond: Double, burst: Double) async throws -> Int {
         let span = Double(count) / ratePerSecond
         let saved = burst / ratePerSecond
-        let found = try await rows("""
+        let found = try await rows(
+            """
             INSERT INTO line_schedule (line, next_slot_at)
             VALUES (\(line), statement_timestamp() - make_interval(secs => \(saved)) + make_interval(secs => \(span)))
             ON CONFLICT (line) DO UPDATE SET next_slot_at =

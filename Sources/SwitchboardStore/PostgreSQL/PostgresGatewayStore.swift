@@ -18,15 +18,19 @@ public struct PostgresGatewayStore: Sendable {
     /// The database did not answer within `operationTimeout`.
     public struct Timeout: Error, Sendable, Hashable {}
 
-    public init(database: PostgresStoreDatabase, instanceId: String = UUID().uuidString,
-                logger: Logger = Logger(label: "switchboard.store"), operationTimeout: Duration = .seconds(5)) {
+    public init(
+        database: PostgresStoreDatabase, instanceId: String = UUID().uuidString,
+        logger: Logger = Logger(label: "switchboard.store"), operationTimeout: Duration = .seconds(5)
+    ) {
         self.client = database.client
         self.instanceId = instanceId
         self.logger = logger
         self.operationTimeout = operationTimeout
     }
 
-    func transaction<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+    func transaction<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         try await bounded { [client, logger] in
             do {
                 return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
@@ -38,7 +42,9 @@ public struct PostgresGatewayStore: Sendable {
         }
     }
 
-    func rows(_ query: PostgresQuery, on connection: PostgresConnection? = nil) async throws -> [PostgresRandomAccessRow] {
+    func rows(
+        _ query: PostgresQuery, on connection: PostgresConnection? = nil
+    ) async throws -> [PostgresRandomAccessRow] {
         if let connection {
             return try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
         }
@@ -48,7 +54,8 @@ public struct PostgresGatewayStore: Sendable {
     }
 
     /// Runs `body`, or throws `Timeout` once `operationTimeout` has passed (cancelling it).
-    private func bounded<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    private func bounded<Result: Sendable>(_ body: @escaping @Sendable () async throws -> Result) async throws -> Result
+    {
         try await withThrowingTaskGroup(of: Result.self) { [operationTimeout] group in
             group.addTask { try await body() }
             group.addTask {
@@ -68,11 +75,14 @@ public struct PostgresGatewayStore: Sendable {
 }
 
 extension PostgresGatewayStore: MessageStore {
-    public func beginIdempotent(key: String, requestHash: String, messageIds: [String], now: Date) async throws -> IdempotencyBegin {
+    public func beginIdempotent(
+        key: String, requestHash: String, messageIds: [String], now: Date
+    ) async throws -> IdempotencyBegin {
         let ids = JSONValue.stringList(messageIds)
         return try await transaction { connection in
             // A key whose retention ended is taken over; any other existing key is left as it is.
-            let claimed = try await rows("""
+            let claimed = try await rows(
+                """
                 INSERT INTO idempotency_key (key, request_hash, state, instance_id, message_ids, created_at)
                 VALUES (\(key), \(requestHash), 'in_progress', \(instanceId), \(ids), \(now))
                 ON CONFLICT (key) DO UPDATE SET request_hash = EXCLUDED.request_hash, state = 'in_progress',
@@ -82,7 +92,8 @@ extension PostgresGatewayStore: MessageStore {
                 RETURNING key
                 """, on: connection)
             if !claimed.isEmpty { return .claimed }
-            let existing = try await rows("""
+            let existing = try await rows(
+                """
                 SELECT k.request_hash, k.state, k.instance_id, k.message_ids, k.response_status, k.response_body,
                   COALESCE(i.lease_until > clock_timestamp(), false)
                 FROM idempotency_key k LEFT JOIN gateway_instance i ON i.id = k.instance_id
@@ -91,7 +102,8 @@ extension PostgresGatewayStore: MessageStore {
             guard let row = existing.first else { return .inProgress }
             guard try row[0].decode(String.self) == requestHash else { return .mismatch }
             if try row[1].decode(String.self) == "completed",
-               let status = try row[4].decode(Int?.self), let body = try row[5].decode(Data?.self) {
+                let status = try row[4].decode(Int?.self), let body = try row[5].decode(Data?.self)
+            {
                 return .completed(status: status, body: body)
             }
             // Another live instance is still sending it: a concurrent duplicate.
@@ -109,19 +121,24 @@ extension PostgresGatewayStore: MessageStore {
 
     /// A synchronous message, stored as being sent by this instance with its dispatch started (see SQLite's).
     func insertMessage(_ message: NewMessage, on connection: PostgresConnection) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, created_at, updated_at,
               dispatch_started_at, owner)
             VALUES (\(message.id), \(message.recipient), \(message.kind.rawValue), \(message.body), 'sending',
               \(message.ref), \(message.ref1), \(message.ref2), \(message.createdAt), \(message.createdAt),
               \(message.createdAt), \(instanceId))
             """, on: connection)
-        try await appendStatus(message.id, status: MessageStatus.sending.rawValue, source: "gateway", at: message.createdAt,
-                               on: connection)
+        try await appendStatus(
+            message.id, status: MessageStatus.sending.rawValue, source: "gateway", at: message.createdAt,
+            on: connection)
     }
 
-    func appendStatus(_ messageId: String, status: String, source: String, at: Date, on connection: PostgresConnection) async throws {
-        try await execute("""
+    func appendStatus(
+        _ messageId: String, status: String, source: String, at: Date, on connection: PostgresConnection
+    ) async throws {
+        try await execute(
+            """
             INSERT INTO status_event (message_id, status, source, at) VALUES (\(messageId), \(status), \(source), \(at))
             """, on: connection)
     }
@@ -134,8 +151,10 @@ extension PostgresGatewayStore: MessageStore {
     func appendAttempts(_ attempts: [NewAttempt], on connection: PostgresConnection) async throws {
         for entry in attempts {
             let attempt = entry.attempt
-            try await execute("""
-                INSERT INTO attempt (message_id, account, provider, outcome, provider_code, message, provider_message_id,
+            try await execute(
+                """
+                INSERT INTO attempt (message_id, account, provider, outcome, provider_code, message,
+                  provider_message_id,
                   duration_ms, decision, at)
                 VALUES (\(entry.messageId), \(attempt.account), \(attempt.provider), \(attempt.outcome.text),
                   \(attempt.providerCode), \(attempt.message), \(attempt.providerMessageId), \(attempt.durationMs),
@@ -144,12 +163,15 @@ extension PostgresGatewayStore: MessageStore {
         }
     }
 
-    public func complete(_ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?) async throws {
+    public func complete(
+        _ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?
+    ) async throws {
         try await transaction { connection in
             try await appendAttempts(attempts, on: connection)
             for completion in completions { try await settle(completion, on: connection) }
             if let idempotency {
-                try await execute("""
+                try await execute(
+                    """
                     UPDATE idempotency_key SET state = 'completed', response_status = \(idempotency.responseStatus),
                       response_body = \(idempotency.responseBody), expires_at = \(idempotency.expiresAt)
                     WHERE key = \(idempotency.key)
@@ -167,7 +189,8 @@ extension PostgresGatewayStore: MessageStore {
     }
 
     public func probeWrite() async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO inbound_event (key, received_at) VALUES ('store-probe', '2000-01-01T00:00:00Z')
             ON CONFLICT (key) DO NOTHING
             """)

@@ -48,7 +48,8 @@ public struct PostgresStoreDatabase: Sendable {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
             do {
                 try await migrate(PostgresMigration.all, on: connection, logger: logger)
-                try await connection.query(PostgresGatewayStore.renewal(instanceId: instanceId, seconds: leaseSeconds), logger: logger)
+                try await connection.query(
+                    PostgresGatewayStore.renewal(instanceId: instanceId, seconds: leaseSeconds), logger: logger)
             } catch {
                 try? await connection.close()
                 throw error
@@ -82,10 +83,14 @@ public struct PostgresStoreDatabase: Sendable {
     /// on one connection throughout. Returns the versions it applied.
     @discardableResult
     public func migrate(_ migrations: [PostgresMigration] = PostgresMigration.all) async throws -> [String] {
-        try await client.withConnection { connection in try await Self.migrate(migrations, on: connection, logger: logger) }
+        try await client.withConnection { connection in
+            try await Self.migrate(migrations, on: connection, logger: logger)
+        }
     }
 
-    static func migrate(_ migrations: [PostgresMigration], on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+    static func migrate(
+        _ migrations: [PostgresMigration], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [String] {
         try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLockKey))", logger: logger)
         do {
             let applied = try await apply(migrations, on: connection, logger: logger)
@@ -98,13 +103,16 @@ public struct PostgresStoreDatabase: Sendable {
         }
     }
 
-    private static func apply(_ migrations: [PostgresMigration], on connection: PostgresConnection, logger: Logger) async throws -> [String] {
+    private static func apply(
+        _ migrations: [PostgresMigration], on connection: PostgresConnection, logger: Logger
+    ) async throws -> [String] {
         try await connection.query(
             "CREATE TABLE IF NOT EXISTS schema_migration (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)",
             logger: logger)
         var done: Set<String> = []
         for try await version in try await connection.query("SELECT version FROM schema_migration", logger: logger)
-            .decode(String.self) {
+            .decode(String.self)
+        {
             done.insert(version)
         }
         var applied: [String] = []
