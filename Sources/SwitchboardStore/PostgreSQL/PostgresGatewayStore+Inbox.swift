@@ -212,7 +212,8 @@ extension PostgresGatewayStore: GatewayStore {
     public func insert(
         _ messages: [NewMessage], readingStatesOf customers: [String]
     ) async throws -> [String: CustomerState] {
-        try await transaction { connection in
+        if let states = try await insertSending(messages, readingStatesOf: customers) { return states }
+        return try await transaction { connection in
             for message in messages { try await insertMessage(message, on: connection) }
             guard !customers.isEmpty else { return [:] }
             return try await conversationStates(customers: customers, on: connection)

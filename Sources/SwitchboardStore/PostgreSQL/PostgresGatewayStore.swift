@@ -114,6 +114,7 @@ extension PostgresGatewayStore: MessageStore {
 
     public func insert(_ messages: [NewMessage]) async throws {
         guard !messages.isEmpty else { return }
+        if try await insertSending(messages, readingStatesOf: []) != nil { return }
         try await transaction { connection in
             for message in messages { try await insertMessage(message, on: connection) }
         }
@@ -144,31 +145,27 @@ extension PostgresGatewayStore: MessageStore {
     }
 
     public func record(_ attempts: [NewAttempt]) async throws {
-        guard !attempts.isEmpty else { return }
-        try await transaction { connection in try await appendAttempts(attempts, on: connection) }
+        try await insertAttempts(attempts)
     }
 
-    func appendAttempts(_ attempts: [NewAttempt], on connection: PostgresConnection) async throws {
-        for entry in attempts {
-            let attempt = entry.attempt
-            try await execute(
-                """
-                INSERT INTO attempt (message_id, account, provider, outcome, provider_code, message,
-                  provider_message_id,
-                  duration_ms, decision, at)
-                VALUES (\(entry.messageId), \(attempt.account), \(attempt.provider), \(attempt.outcome.text),
-                  \(attempt.providerCode), \(attempt.message), \(attempt.providerMessageId), \(attempt.durationMs),
-                  \(attempt.decision.text), \(entry.at))
-                """, on: connection)
-        }
-    }
-
+    /// A completion that did not fail is one statement with the attempts and the key; a failure also writes its
+    /// `message.failed` events, in a transaction with the rest.
     public func complete(
         _ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?
     ) async throws {
+        if completions.count == 1, let only = completions.first, only.status != .failed {
+            try await settleWithoutFailure(only, attempts: attempts, idempotency: idempotency, on: nil)
+            return
+        }
         try await transaction { connection in
-            try await appendAttempts(attempts, on: connection)
-            for completion in completions { try await settle(completion, on: connection) }
+            try await insertAttempts(attempts, on: connection)
+            for completion in completions {
+                if completion.status == .failed {
+                    try await settle(completion, on: connection)
+                } else {
+                    try await settleWithoutFailure(completion, attempts: [], idempotency: nil, on: connection)
+                }
+            }
             if let idempotency {
                 try await execute(
                     """

@@ -1,0 +1,131 @@
+import Foundation
+import PostgresNIO
+import SwitchboardCore
+
+/// The writes every send makes, each as one statement (data-modifying CTEs), so a synchronous send costs the
+/// database two round trips, not a transaction of a dozen. A single statement is atomic on its own.
+extension PostgresGatewayStore {
+    /// Inserts a request's messages (as being sent by this instance, dispatch started) with their history entries,
+    /// and reads the customers' conversation states, in one statement. Nil if the messages differ in more than id and
+    /// recipient, which one request's never do; the caller then writes them one by one.
+    func insertSending(
+        _ messages: [NewMessage], readingStatesOf customers: [String], on connection: PostgresConnection? = nil
+    ) async throws -> [String: CustomerState]? {
+        guard let first = messages.first else { return nil }
+        guard
+            messages.allSatisfy({
+                $0.kind == first.kind && $0.body == first.body && $0.ref == first.ref && $0.ref1 == first.ref1
+                    && $0.ref2 == first.ref2 && $0.createdAt == first.createdAt
+            })
+        else { return nil }
+        let at = first.createdAt
+        let found = try await rows(
+            """
+            WITH m AS (
+              INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, created_at, updated_at,
+                dispatch_started_at, owner)
+              SELECT id, recipient, \(first.kind.rawValue), \(first.body), 'sending', \(first.ref), \(first.ref1),
+                \(first.ref2), \(at), \(at), \(at), \(instanceId)
+              FROM unnest(\(messages.map(\.id))::text[], \(messages.map(\.recipient))::text[]) AS t(id, recipient)
+              RETURNING id),
+            s AS (INSERT INTO status_event (message_id, status, source, at) SELECT id, 'sending', 'gateway', \(at) FROM m)
+            SELECT phone, opted_out, NULL::text, NULL::timestamptz FROM customer WHERE phone = ANY(\(customers)::text[])
+            UNION ALL
+            SELECT customer, NULL::boolean, account, last_inbound_at FROM conversation_window
+            WHERE customer = ANY(\(customers)::text[])
+            """, on: connection)
+        return try Self.states(found)
+    }
+
+    /// Opt-outs and windows from rows of (customer, opted_out?, account?, last_inbound_at?).
+    static func states(_ found: [PostgresRandomAccessRow]) throws -> [String: CustomerState] {
+        var states: [String: CustomerState] = [:]
+        for row in found {
+            let customer = try row[0].decode(String.self)
+            if let optedOut = try row[1].decode(Bool?.self) { states[customer, default: CustomerState()].optedOut = optedOut }
+            if let account = try row[2].decode(String?.self), let at = try row[3].decode(Date?.self) {
+                states[customer, default: CustomerState()].lastInbound[account] = at
+            }
+        }
+        return states
+    }
+
+    /// Attempts as the JSON array `json_to_recordset` reads.
+    static func attemptsJSON(_ attempts: [NewAttempt]) -> String {
+        let rows: [JSONValue] = attempts.map { entry in
+            let attempt = entry.attempt
+            var row: [String: JSONValue] = [
+                "message_id": .string(entry.messageId), "account": .string(attempt.account),
+                "provider": .string(attempt.provider), "outcome": .string(attempt.outcome.text),
+                "duration_ms": .int(attempt.durationMs), "decision": .string(attempt.decision.text),
+                "at": .string(Timestamp.iso8601(entry.at)),
+            ]
+            if let code = attempt.providerCode { row["provider_code"] = .string(code) }
+            if let message = attempt.message { row["message"] = .string(message) }
+            if let id = attempt.providerMessageId { row["provider_message_id"] = .string(id) }
+            return .object(row)
+        }
+        return String(decoding: JSONValue.array(rows).encoded(), as: UTF8.self)
+    }
+
+    static let attemptColumns =
+        "message_id, account, provider, outcome, provider_code, message, provider_message_id, duration_ms, decision, at"
+    /// The record type `json_to_recordset` reads attempts as.
+    static let attemptRecord = """
+        x(message_id text, account text, provider text, outcome text, provider_code text, message text,
+          provider_message_id text, duration_ms integer, decision text, at timestamptz)
+        """
+
+    /// Appends attempts in one statement.
+    func insertAttempts(_ attempts: [NewAttempt], on connection: PostgresConnection? = nil) async throws {
+        guard !attempts.isEmpty else { return }
+        try await execute(
+            """
+            INSERT INTO attempt (\(unescaped: Self.attemptColumns))
+            SELECT \(unescaped: Self.attemptColumns)
+            FROM json_to_recordset(\(Self.attemptsJSON(attempts))::json) AS \(unescaped: Self.attemptRecord)
+            """, on: connection)
+    }
+
+    /// Settles a message that did not fail (its outcome, history, conversation entry and customer), with `attempts`
+    /// and the request's key, in one statement; only this instance's message is settled (see `settle`).
+    func settleWithoutFailure(
+        _ completion: MessageCompletion, attempts: [NewAttempt], idempotency: IdempotencyCompletion?,
+        on connection: PostgresConnection?
+    ) async throws {
+        let out = (completion.status == .accepted || completion.status == .sent)
+            && completion.account != nil && completion.provider != nil
+        try await execute(
+            """
+            WITH a AS (
+              INSERT INTO attempt (\(unescaped: Self.attemptColumns))
+              SELECT \(unescaped: Self.attemptColumns)
+              FROM json_to_recordset(\(Self.attemptsJSON(attempts))::json) AS \(unescaped: Self.attemptRecord)),
+            u AS (
+              UPDATE message SET status = \(completion.status.rawValue), route = \(completion.route),
+                account = \(completion.account), provider = \(completion.provider),
+                provider_message_id = \(completion.providerMessageId), error_code = \(completion.errorCode?.rawValue),
+                error_message = \(completion.errorMessage), provider_code = \(completion.providerCode),
+                updated_at = \(completion.at)
+              WHERE id = \(completion.messageId) AND owner = \(instanceId) RETURNING id, recipient, kind, body),
+            e AS (
+              INSERT INTO status_event (message_id, status, source, at)
+              SELECT id, \(completion.status.rawValue), 'gateway', \(completion.at) FROM u),
+            c AS (
+              INSERT INTO conversation_message (id, customer, account, provider, direction, kind, body, message_id,
+                provider_message_id, at)
+              SELECT id, recipient, \(completion.account ?? ""), \(completion.provider ?? ""), 'out', kind,
+                body::json ->> 'text', id, \(completion.providerMessageId), \(completion.at)
+              FROM u WHERE \(out) ON CONFLICT (id) DO NOTHING),
+            k AS (
+              INSERT INTO customer (phone, opted_out, last_message_at, last_direction)
+              SELECT recipient, false, \(completion.at), 'out' FROM u WHERE \(out)
+              ON CONFLICT (phone) DO UPDATE SET last_message_at = EXCLUDED.last_message_at, last_direction = 'out'),
+            i AS (
+              UPDATE idempotency_key SET state = 'completed', response_status = \(idempotency?.responseStatus),
+                response_body = \(idempotency?.responseBody), expires_at = \(idempotency?.expiresAt)
+              WHERE key = \(idempotency?.key))
+            SELECT 1 FROM u
+            """, on: connection)
+    }
+}
