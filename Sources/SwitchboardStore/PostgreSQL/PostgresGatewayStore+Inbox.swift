@@ -136,22 +136,15 @@ extension PostgresGatewayStore: InboxStore {
     func conversationStates(
         customers: [String], on connection: PostgresConnection?
     ) async throws -> [String: CustomerState] {
-        var states: [String: CustomerState] = [:]
-        for row in try await rows(
-            "SELECT phone, opted_out FROM customer WHERE phone = ANY(\(customers))", on: connection)
-        {
-            states[try row[0].decode(String.self), default: CustomerState()].optedOut = try row[1].decode(Bool.self)
-        }
-        for row in try await rows(
-            """
-            SELECT customer, account, last_inbound_at FROM conversation_window WHERE customer = ANY(\(customers))
-            """, on: connection)
-        {
-            states[try row[0].decode(String.self), default: CustomerState()].lastInbound[
-                try row[1].decode(String.self)] =
-                try row[2].decode(Date.self)
-        }
-        return states
+        try Self.states(
+            try await rows(
+                """
+                SELECT phone, opted_out, NULL::text, NULL::timestamptz FROM customer
+                WHERE phone = ANY(\(customers)::text[])
+                UNION ALL
+                SELECT customer, NULL::boolean, account, last_inbound_at FROM conversation_window
+                WHERE customer = ANY(\(customers)::text[])
+                """, on: connection))
     }
 
     public func conversations(limit: Int, now: Date) async throws -> [ConversationSummary] {

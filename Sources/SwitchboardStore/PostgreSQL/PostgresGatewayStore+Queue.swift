@@ -11,26 +11,41 @@ extension PostgresGatewayStore: QueueStore {
     /// The channel queued sends are announced on, so idle workers on every instance wake at once.
     public static let queueChannel = "switchboard_queue"
 
+    /// One statement for a request's messages (they differ only in id and recipient), announced at commit; messages
+    /// that differ in more are written one by one in a transaction.
     public func enqueue(_ messages: [QueuedMessage]) async throws {
-        guard !messages.isEmpty else { return }
+        guard let first = messages.first else { return }
+        let shared = { (queued: QueuedMessage) in
+            let (a, b) = (queued.message, first.message)
+            return a.kind == b.kind && a.body == b.body && a.ref == b.ref && a.ref1 == b.ref1 && a.ref2 == b.ref2
+                && a.createdAt == b.createdAt && queued.from == first.from && queued.route == first.route
+                && queued.expiresAt == first.expiresAt
+        }
+        if messages.allSatisfy(shared) {
+            try await execute(enqueueing(messages.map(\.message.id), messages.map(\.message.recipient), like: first))
+            return
+        }
         try await transaction { connection in
             for queued in messages {
-                let message = queued.message
-                try await execute(
-                    """
-                    INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, created_at, updated_at,
-                      pin_from, pin_route, not_before, expires_at, queue_attempts)
-                    VALUES (\(message.id), \(message.recipient), \(message.kind.rawValue), \(message.body), 'queued',
-                      \(message.ref), \(message.ref1), \(message.ref2), \(message.createdAt), \(message.createdAt),
-                      \(queued.from), \(queued.route), \(message.createdAt), \(queued.expiresAt), 0)
-                    """, on: connection)
-                try await appendStatus(
-                    message.id, status: MessageStatus.queued.rawValue, source: "gateway",
-                    at: message.createdAt, on: connection)
+                try await execute(enqueueing([queued.message.id], [queued.message.recipient], like: queued), on: connection)
             }
-            // Delivered at commit, once per transaction however many messages it queued.
-            try await execute("SELECT pg_notify(\(Self.queueChannel), '')", on: connection)
         }
+    }
+
+    private func enqueueing(_ ids: [String], _ recipients: [String], like queued: QueuedMessage) -> PostgresQuery {
+        let message = queued.message
+        let at = message.createdAt
+        return """
+            WITH m AS (
+              INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, created_at, updated_at,
+                pin_from, pin_route, not_before, expires_at, queue_attempts)
+              SELECT id, recipient, \(message.kind.rawValue), \(message.body), 'queued', \(message.ref), \(message.ref1),
+                \(message.ref2), \(at), \(at), \(queued.from), \(queued.route), \(at), \(queued.expiresAt), 0
+              FROM unnest(\(ids)::text[], \(recipients)::text[]) AS t(id, recipient)
+              RETURNING id),
+            s AS (INSERT INTO status_event (message_id, status, source, at) SELECT id, 'queued', 'gateway', \(at) FROM m)
+            SELECT pg_notify(\(Self.queueChannel), '')
+            """
     }
 
     /// Claims with `FOR UPDATE SKIP LOCKED`, so instances claiming at once take disjoint batches without waiting on
@@ -62,17 +77,21 @@ extension PostgresGatewayStore: QueueStore {
         return claimed.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
-    /// Marks only messages this instance still holds; if a survivor took any back, none of them is sent.
+    /// Marks only messages this instance still holds, and only if it holds them all: if a survivor took any back,
+    /// none of them is sent. One statement.
     public func markDispatchStarted(_ ids: [String], at: Date) async throws {
         guard !ids.isEmpty else { return }
-        try await transaction { connection in
-            let marked = try await rows(
-                """
-                UPDATE message SET dispatch_started_at = \(at)
-                WHERE id = ANY(\(ids)) AND owner = \(instanceId) AND status = 'sending' RETURNING id
-                """, on: connection)
-            guard marked.count == ids.count else { throw LeaseLost(messageIds: ids) }
-        }
+        let marked = try await rows(
+            """
+            WITH held AS (
+              SELECT id FROM message WHERE id = ANY(\(ids)::text[]) AND owner = \(instanceId) AND status = 'sending'
+              FOR UPDATE),
+            u AS (
+              UPDATE message SET dispatch_started_at = \(at)
+              WHERE id IN (SELECT id FROM held) AND (SELECT count(*) FROM held) = \(ids.count) RETURNING id)
+            SELECT count(*)::bigint FROM u
+            """)
+        guard try marked.first?[0].decode(Int.self) == ids.count else { throw LeaseLost(messageIds: ids) }
     }
 
     public func markDispatchWaiting(_ ids: [String]) async throws {

@@ -87,39 +87,58 @@ extension PostgresGatewayStore {
             """, on: connection)
     }
 
-    /// Settles a message that did not fail (its outcome, history, conversation entry and customer), with `attempts`
-    /// and the request's key, in one statement; only this instance's message is settled (see `settle`).
+    /// Completions as the JSON array `json_to_recordset` reads.
+    static func completionsJSON(_ completions: [MessageCompletion]) -> String {
+        let rows: [JSONValue] = completions.map { completion in
+            var row: [String: JSONValue] = [
+                "message_id": .string(completion.messageId), "status": .string(completion.status.rawValue),
+                "at": .string(Timestamp.iso8601(completion.at)),
+            ]
+            let optional: [(String, String?)] = [
+                ("route", completion.route), ("account", completion.account), ("provider", completion.provider),
+                ("provider_message_id", completion.providerMessageId), ("error_code", completion.errorCode?.rawValue),
+                ("error_message", completion.errorMessage), ("provider_code", completion.providerCode),
+            ]
+            for (key, value) in optional { if let value { row[key] = .string(value) } }
+            return .object(row)
+        }
+        return String(decoding: JSONValue.array(rows).encoded(), as: UTF8.self)
+    }
+
+    /// Settles messages that did not fail (outcome, history, conversation entry, customer), with `attempts` and the
+    /// request's key, in one statement. Only this instance's messages are settled (see `settle`).
     func settleWithoutFailure(
-        _ completion: MessageCompletion, attempts: [NewAttempt], idempotency: IdempotencyCompletion?,
+        _ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?,
         on connection: PostgresConnection?
     ) async throws {
-        let out = (completion.status == .accepted || completion.status == .sent)
-            && completion.account != nil && completion.provider != nil
         try await execute(
             """
             WITH a AS (
               INSERT INTO attempt (\(unescaped: Self.attemptColumns))
               SELECT \(unescaped: Self.attemptColumns)
               FROM json_to_recordset(\(Self.attemptsJSON(attempts))::json) AS \(unescaped: Self.attemptRecord)),
+            d AS (
+              SELECT * FROM json_to_recordset(\(Self.completionsJSON(completions))::json) AS d(message_id text,
+                status text, route text, account text, provider text, provider_message_id text, error_code text,
+                error_message text, provider_code text, at timestamptz)),
             u AS (
-              UPDATE message SET status = \(completion.status.rawValue), route = \(completion.route),
-                account = \(completion.account), provider = \(completion.provider),
-                provider_message_id = \(completion.providerMessageId), error_code = \(completion.errorCode?.rawValue),
-                error_message = \(completion.errorMessage), provider_code = \(completion.providerCode),
-                updated_at = \(completion.at)
-              WHERE id = \(completion.messageId) AND owner = \(instanceId) RETURNING id, recipient, kind, body),
-            e AS (
-              INSERT INTO status_event (message_id, status, source, at)
-              SELECT id, \(completion.status.rawValue), 'gateway', \(completion.at) FROM u),
+              UPDATE message m SET status = d.status, route = d.route, account = d.account, provider = d.provider,
+                provider_message_id = d.provider_message_id, error_code = d.error_code, error_message = d.error_message,
+                provider_code = d.provider_code, updated_at = d.at
+              FROM d WHERE m.id = d.message_id AND m.owner = \(instanceId)
+              RETURNING m.id, m.recipient, m.kind, m.body, d.status, d.account, d.provider, d.provider_message_id, d.at),
+            e AS (INSERT INTO status_event (message_id, status, source, at) SELECT id, status, 'gateway', at FROM u),
+            o AS (
+              SELECT * FROM u
+              WHERE status IN ('accepted', 'sent') AND account IS NOT NULL AND provider IS NOT NULL),
             c AS (
               INSERT INTO conversation_message (id, customer, account, provider, direction, kind, body, message_id,
                 provider_message_id, at)
-              SELECT id, recipient, \(completion.account ?? ""), \(completion.provider ?? ""), 'out', kind,
-                body::json ->> 'text', id, \(completion.providerMessageId), \(completion.at)
-              FROM u WHERE \(out) ON CONFLICT (id) DO NOTHING),
+              SELECT id, recipient, account, provider, 'out', kind, body::json ->> 'text', id, provider_message_id, at
+              FROM o ON CONFLICT (id) DO NOTHING),
             k AS (
               INSERT INTO customer (phone, opted_out, last_message_at, last_direction)
-              SELECT recipient, false, \(completion.at), 'out' FROM u WHERE \(out)
+              SELECT DISTINCT ON (recipient) recipient, false, at, 'out' FROM o ORDER BY recipient, at DESC
               ON CONFLICT (phone) DO UPDATE SET last_message_at = EXCLUDED.last_message_at, last_direction = 'out'),
             i AS (
               UPDATE idempotency_key SET state = 'completed', response_status = \(idempotency?.responseStatus),

@@ -148,32 +148,20 @@ extension PostgresGatewayStore: MessageStore {
         try await insertAttempts(attempts)
     }
 
-    /// A completion that did not fail is one statement with the attempts and the key; a failure also writes its
+    /// Completions that did not fail are one statement with the attempts and the key; failures also write their
     /// `message.failed` events, in a transaction with the rest.
     public func complete(
         _ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?
     ) async throws {
-        if completions.count == 1, let only = completions.first, only.status != .failed {
-            try await settleWithoutFailure(only, attempts: attempts, idempotency: idempotency, on: nil)
+        let failed = completions.filter { $0.status == .failed }
+        let others = completions.filter { $0.status != .failed }
+        if failed.isEmpty {
+            try await settleWithoutFailure(others, attempts: attempts, idempotency: idempotency, on: nil)
             return
         }
         try await transaction { connection in
-            try await insertAttempts(attempts, on: connection)
-            for completion in completions {
-                if completion.status == .failed {
-                    try await settle(completion, on: connection)
-                } else {
-                    try await settleWithoutFailure(completion, attempts: [], idempotency: nil, on: connection)
-                }
-            }
-            if let idempotency {
-                try await execute(
-                    """
-                    UPDATE idempotency_key SET state = 'completed', response_status = \(idempotency.responseStatus),
-                      response_body = \(idempotency.responseBody), expires_at = \(idempotency.expiresAt)
-                    WHERE key = \(idempotency.key)
-                    """, on: connection)
-            }
+            try await settleWithoutFailure(others, attempts: attempts, idempotency: idempotency, on: connection)
+            for completion in failed { try await settle(completion, on: connection) }
         }
     }
 
