@@ -125,7 +125,11 @@ extension PostgresGatewayStore {
               UPDATE message m SET status = d.status, route = d.route, account = d.account, provider = d.provider,
                 provider_message_id = d.provider_message_id, error_code = d.error_code, error_message = d.error_message,
                 provider_code = d.provider_code, updated_at = d.at
-              FROM d WHERE m.id = d.message_id AND m.owner = \(instanceId)
+              FROM d
+              -- The ids again as an array: the planner cannot count json_to_recordset's rows, and without them it
+              -- would join against the whole message table instead of looking each id up in its index.
+              WHERE m.id = ANY(\(completions.map(\.messageId))::text[]) AND m.id = d.message_id
+                AND m.owner = \(instanceId)
               RETURNING m.id, m.recipient, m.kind, m.body, d.status, d.account, d.provider, d.provider_message_id, d.at),
             e AS (INSERT INTO status_event (message_id, status, source, at) SELECT id, status, 'gateway', at FROM u),
             o AS (
