@@ -80,7 +80,7 @@ public actor Pacer {
                     continue
                 }
                 leasing.insert(account)
-                let size = max(missing, LeasedSlots.leaseSize(ratePerSecond: rate))
+                let size = slots.nextLeaseSize(missing: missing, now: now)
                 let firstInMs: Int
                 do {
                     firstInMs = try await shared.leaseSlots(

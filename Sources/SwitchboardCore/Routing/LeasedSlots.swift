@@ -21,13 +21,29 @@ public struct LeasedSlots: Sendable, Hashable {
 
     public let ratePerSecond: Double
     private var runs: [Run] = []
+    /// Slots taken since the last lease, and when that was: the line's recent demand here, which sizes the next one.
+    private var takenSinceLease = 0
+    private var lastLeaseAt: Instant?
     /// How late a slot may be taken: the time a lease takes to come back, about.
     public static let graceMs = 20
+    /// How long slots that were due when leased (a saved burst) are kept: one lease period.
+    public static let heldMs = 200
 
     public init(ratePerSecond: Double) { self.ratePerSecond = max(ratePerSecond, 0.001) }
 
-    /// Slots per lease: about 200 ms of the line's rate, so a busy line takes one lease every 200 ms.
+    /// The most slots one lease takes: 200 ms of the line's rate, so a line used to its rate takes one lease every
+    /// 200 ms.
     public static func leaseSize(ratePerSecond: Double) -> Int { max(1, Int((ratePerSecond * 0.2).rounded(.down))) }
+
+    /// Slots for the next lease: 200 ms of this instance's recent demand (with half again for growth), at least what
+    /// is missing and at most `leaseSize`. Leasing a line's full 200 ms when this instance sends a fraction of it
+    /// would hold the schedule's next 200 ms away from the other instances for nothing.
+    public func nextLeaseSize(missing: Int, now: Instant) -> Int {
+        let cap = Self.leaseSize(ratePerSecond: ratePerSecond)
+        guard let since = lastLeaseAt else { return max(missing, min(cap, 16)) }
+        let perSecond = Double(takenSinceLease) * 1000 / Double(max(now - since, 1))
+        return max(missing, min(cap, Int((perSecond * 0.2 * 1.5).rounded(.up))))
+    }
 
     var spacingMs: Double { 1000 / ratePerSecond }
 
@@ -35,6 +51,8 @@ public struct LeasedSlots: Sendable, Hashable {
 
     /// Adds a leased run whose first slot is at `first`; slots already due at `now` may all go at once.
     public mutating func add(count: Int, first: Instant, now: Instant) {
+        lastLeaseAt = now
+        takenSinceLease = 0
         let due = first < now ? min(count, Int((Double(now - first) / spacingMs).rounded(.down)) + 1) : 0
         if due > 0 { runs.append(Run(first: now, count: due, used: 0, atOnce: true)) }
         if due < count {
@@ -60,6 +78,7 @@ public struct LeasedSlots: Sendable, Hashable {
         let at = max(last, now)
         if let maxWaitMs, at - now > maxWaitMs { return .tooLate }
         runs = plan.filter { $0.used < $0.count }
+        takenSinceLease += count
         return .taken(at: at)
     }
 
@@ -70,7 +89,7 @@ public struct LeasedSlots: Sendable, Hashable {
     private mutating func drop(before cutoff: Instant) {
         for index in runs.indices {
             if runs[index].atOnce {
-                if runs[index].first < cutoff { runs[index].used = runs[index].count }
+                if runs[index].first + Self.heldMs < cutoff { runs[index].used = runs[index].count }
                 continue
             }
             let passed = Double(cutoff - runs[index].first) / spacingMs
