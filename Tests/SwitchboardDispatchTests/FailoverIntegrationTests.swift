@@ -77,7 +77,8 @@ import Testing
     @Test func aHangingProviderIsHeldNotDuplicated() async throws {
         try await SimulatorHost(setup: DispatchHarness.setup).withRunning { host in
             await host.faults.set(.hang(seconds: 30), for: "kaleyra.in")
-            let dispatcher = try await DispatchHarness.dispatcher(host, policy: #"{"attemptTimeoutMs": 300, "deadlineMs": 2000}"#)
+            // Long enough that the request reaches the simulator even when every suite runs at once on 2 cores.
+            let dispatcher = try await DispatchHarness.dispatcher(host, policy: #"{"attemptTimeoutMs": 1500, "deadlineMs": 4000}"#)
             let result = try #require(await dispatcher.send(.init(recipients: DispatchHarness.numbers("+919812345678"), body: .text("x"))).first)
             guard case .planned(.held(let account, let failure)) = result.outcome else { Issue.record("\(result.outcome)"); return }
             #expect(account.id == "kaleyra-in")

@@ -183,7 +183,8 @@ import Testing
             await host.faults.set(.hang(seconds: 30), for: "kaleyra.in")
             try await host.ports.waitUntil("kaleyra.in", listening: true)
             let started = ContinuousClock.now
-            let hung = await provider.send(request, account: account, timeout: .milliseconds(400))
+            // Long enough to connect and send when every suite runs at once on 2 cores; the hang is 30 s.
+            let hung = await provider.send(request, account: account, timeout: .milliseconds(1500))
             #expect(hung.first?.failure?.failureClass == .ambiguous)
             #expect(ContinuousClock.now - started < .seconds(5))
             #expect(await host.requests.count(endpoint: "kaleyra.in") == 1)

@@ -112,7 +112,7 @@ import Testing
 
             await host.faults.set(.hang(seconds: 30), for: "klaros.main")
             try await host.ports.waitUntil("klaros.main", listening: true)
-            #expect(await provider.send(request, account: account, timeout: .milliseconds(300)).first?.failure?.failureClass == .ambiguous)
+            #expect(await provider.send(request, account: account, timeout: .milliseconds(1500)).first?.failure?.failureClass == .ambiguous)
         }
     }
 

@@ -18,9 +18,9 @@ struct PostgresMigrationTests {
     }
 
     @Test func twoInstancesMigratingAtOnceApplyEachMigrationExactlyOnce() async throws {
-        try await TestPostgres.withDatabase { url in
-            let first = PostgresStoreDatabase(url: url, logger: TestPostgres.logger)
-            let second = PostgresStoreDatabase(url: url, logger: TestPostgres.logger)
+        try await TestPostgres.withDatabase { target in
+            let first = target.database()
+            let second = target.database()
             try await TestPostgres.running(first.client) { () async throws in
                 try await TestPostgres.running(second.client) { () async throws in
                     async let one = first.migrate()
@@ -30,7 +30,8 @@ struct PostgresMigrationTests {
                     #expect(try await count("SELECT count(*)::int FROM schema_migration", on: first) == Self.versions.count)
                     let tables = """
                         SELECT count(*)::int FROM information_schema.tables
-                        WHERE table_name IN ('message', 'attempt', 'status_event', 'idempotency_key')
+                        WHERE table_schema = current_schema()
+                          AND table_name IN ('message', 'attempt', 'status_event', 'idempotency_key')
                         """
                     #expect(try await count(tables, on: second) == 4)
                     #expect(try await second.migrate().isEmpty, "nothing left to apply")
@@ -40,20 +41,23 @@ struct PostgresMigrationTests {
     }
 
     @Test func aFailingMigrationLeavesNothingHalfDoneAndReleasesTheLock() async throws {
-        try await TestPostgres.withDatabase { url in
+        try await TestPostgres.withDatabase { target in
             let good = PostgresMigration(version: "t1", statements: ["CREATE TABLE kept (id INT)"])
             let bad = PostgresMigration(
                 version: "t2", statements: ["CREATE TABLE half (id INT)", "SELECT * FROM no_such_table"])
             let fixed = PostgresMigration(version: "t2", statements: ["CREATE TABLE half (id INT)"])
-            let first = PostgresStoreDatabase(url: url, logger: TestPostgres.logger)
+            let first = target.database()
             try await TestPostgres.running(first.client) { () async throws in
                 await #expect(throws: (any Error).self) { try await first.migrate([good, bad]) }
-                let tables = "SELECT count(*)::int FROM information_schema.tables WHERE table_name = 'half'"
+                let tables = """
+                    SELECT count(*)::int FROM information_schema.tables
+                    WHERE table_schema = current_schema() AND table_name = 'half'
+                    """
                 #expect(try await count(tables, on: first) == 0, "the failed step rolled back whole")
                 #expect(try await count("SELECT count(*)::int FROM schema_migration", on: first) == 1)
             }
             // Another instance is not kept waiting by the failed one's lock.
-            let second = PostgresStoreDatabase(url: url, logger: TestPostgres.logger)
+            let second = target.database()
             try await TestPostgres.running(second.client) { () async throws in
                 #expect(try await second.migrate([good, fixed]) == ["t2"])
             }

@@ -40,8 +40,8 @@ struct StoreUnderTest: Sendable, CustomTestStringConvertible {
     }
 
     static let postgres = StoreUnderTest(name: "postgres") { body in
-        try await TestPostgres.withDatabase { url in
-            let database = PostgresStoreDatabase(url: url, logger: TestPostgres.logger)
+        try await TestPostgres.withDatabase { target in
+            let database = target.database()
             try await TestPostgres.running(database.client) {
                 try await database.migrate()
                 try await body(

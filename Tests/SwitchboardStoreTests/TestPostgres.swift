@@ -28,21 +28,29 @@ enum TestPostgres {
         }
     }
 
-    /// Runs `body` with the URL of a new, empty database.
-    static func withDatabase(_ body: (PostgresURL) async throws -> Void) async throws {
-        guard var url else { throw CancellationError() }
+    /// Where one test's tables go: a new, empty schema in the cluster's test database. Creating a database per test
+    /// copied the template and wrote it to the WAL each time, which starved the other suites on 2 cores.
+    struct Target: Sendable {
+        var url: PostgresURL
+        var schema: String
+
+        func database() -> PostgresStoreDatabase { PostgresStoreDatabase(url: url, schema: schema, logger: logger) }
+    }
+
+    /// Runs `body` with a new, empty schema, dropped afterwards.
+    static func withDatabase(_ body: (Target) async throws -> Void) async throws {
+        guard let url else { throw CancellationError() }
         let name = "sb_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let admin = PostgresStoreDatabase(url: url, logger: logger).client
         try await running(admin) {
-            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
-            url.database = name
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(name)"), logger: logger)
             do {
-                try await body(url)
+                try await body(Target(url: url, schema: name))
             } catch {
-                try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: logger)
+                try await admin.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(name) CASCADE"), logger: logger)
                 throw error
             }
-            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(name) WITH (FORCE)"), logger: logger)
+            try await admin.query(PostgresQuery(unsafeSQL: "DROP SCHEMA \(name) CASCADE"), logger: logger)
         }
     }
 }

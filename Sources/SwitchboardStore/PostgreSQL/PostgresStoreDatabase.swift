@@ -13,11 +13,14 @@ public struct PostgresStoreDatabase: Sendable {
     /// The advisory lock key migrations hold ("SWBDMIGR" as ASCII).
     static let migrationLockKey: Int64 = 0x5357_4244_4D49_4752
 
-    public init(url: PostgresURL, logger: Logger) {
+    /// - Parameter schema: the schema the store's tables live in, when not the database's default (`public`); the
+    ///   tests give each test a schema of its own, which costs far less than a database.
+    public init(url: PostgresURL, schema: String? = nil, logger: Logger) {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password?.value,
             database: url.database, tls: Self.tls(url.tls))
         configuration.options.maximumConnections = 20
+        if let schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         // Services start side by side, so the first leases can come before the pool runs, which the pool warns of
         // though it serves them once running; store failures are reported by the gateway's own services instead.
         var background = logger
