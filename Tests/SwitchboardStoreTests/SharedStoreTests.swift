@@ -1,7 +1,8 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardDispatch
-import SwitchboardStore
+import PostgresNIO
+@testable import SwitchboardStore
 import Testing
 
 /// What only a store shared by several live instances must do: split work without overlap, leave a live instance's
@@ -194,6 +195,32 @@ struct SharedStoreTests {
             #expect(
                 times.filter { $0 >= 1000 && $0 < 3000 }.count >= Int(rate * 2 * 0.8),
                 "the line's rate is used, not wasted")
+        }
+    }
+
+    /// Queued sends are announced when their transaction commits, so idle workers on every instance wake at once.
+    @Test func queuedSendsAreAnnouncedToListeningInstances() async throws {
+        try await StoreUnderTest.postgres.withDatabase { database in
+            let listener = try #require(try await database.store(bootId: "b") as? PostgresGatewayStore)
+            let sender = try await database.store(bootId: "a")
+            // Bounded: a notification that never comes fails the test instead of hanging the run.
+            let heard = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await listener.client.withConnection { connection in
+                        let notifications = try await connection.listen(PostgresGatewayStore.queueChannel)
+                        try await sender.enqueue([queued("q1"), queued("q2")])
+                        for try await _ in notifications { return true }
+                        return false
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    return false
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            #expect(heard)
         }
     }
 }
