@@ -207,7 +207,8 @@ extension PostgresGatewayStore: GatewayStore {
     ) async throws -> [String: CustomerState] {
         if let states = try await insertSending(messages, readingStatesOf: customers) { return states }
         return try await transaction { connection in
-            for message in messages { try await insertMessage(message, on: connection) }
+            // Messages that differ in more than id and recipient (never one request's) go one statement each.
+            for message in messages { _ = try await insertSending([message], readingStatesOf: [], on: connection) }
             guard !customers.isEmpty else { return [:] }
             return try await conversationStates(customers: customers, on: connection)
         }

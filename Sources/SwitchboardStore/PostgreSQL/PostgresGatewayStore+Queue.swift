@@ -16,10 +16,8 @@ extension PostgresGatewayStore: QueueStore {
     public func enqueue(_ messages: [QueuedMessage]) async throws {
         guard let first = messages.first else { return }
         let shared = { (queued: QueuedMessage) in
-            let (a, b) = (queued.message, first.message)
-            return a.kind == b.kind && a.body == b.body && a.ref == b.ref && a.ref1 == b.ref1 && a.ref2 == b.ref2
-                && a.createdAt == b.createdAt && queued.from == first.from && queued.route == first.route
-                && queued.expiresAt == first.expiresAt
+            queued.message.sharesContent(with: first.message) && queued.from == first.from
+                && queued.route == first.route && queued.expiresAt == first.expiresAt
         }
         if messages.allSatisfy(shared) {
             try await execute(enqueueing(messages.map(\.message.id), messages.map(\.message.recipient), like: first))

@@ -11,13 +11,7 @@ extension PostgresGatewayStore {
     func insertSending(
         _ messages: [NewMessage], readingStatesOf customers: [String], on connection: PostgresConnection? = nil
     ) async throws -> [String: CustomerState]? {
-        guard let first = messages.first else { return nil }
-        guard
-            messages.allSatisfy({
-                $0.kind == first.kind && $0.body == first.body && $0.ref == first.ref && $0.ref1 == first.ref1
-                    && $0.ref2 == first.ref2 && $0.createdAt == first.createdAt
-            })
-        else { return nil }
+        guard let first = messages.first, messages.allSatisfy({ $0.sharesContent(with: first) }) else { return nil }
         let at = first.createdAt
         let found = try await rows(
             """
@@ -105,13 +99,16 @@ extension PostgresGatewayStore {
         return String(decoding: JSONValue.array(rows).encoded(), as: UTF8.self)
     }
 
-    /// Settles messages that did not fail (outcome, history, conversation entry, customer), with `attempts` and the
-    /// request's key, in one statement. Only this instance's messages are settled (see `settle`).
-    func settleWithoutFailure(
+    /// Settles messages (outcome, history, and for those that left their conversation entry and customer), with
+    /// `attempts` and the request's key, in one statement. Only the instance that sent a message settles it: one whose
+    /// lease lapsed may find its claim requeued and taken by another, and then its late outcome is dropped. Returns
+    /// the recipient of each message settled, by id.
+    @discardableResult
+    func settle(
         _ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?,
         on connection: PostgresConnection?
-    ) async throws {
-        try await execute(
+    ) async throws -> [String: String] {
+        let settled = try await rows(
             """
             WITH a AS (
               INSERT INTO attempt (\(unescaped: Self.attemptColumns))
@@ -148,7 +145,19 @@ extension PostgresGatewayStore {
               UPDATE idempotency_key SET state = 'completed', response_status = \(idempotency?.responseStatus),
                 response_body = \(idempotency?.responseBody), expires_at = \(idempotency?.expiresAt)
               WHERE key = \(idempotency?.key))
-            SELECT 1 FROM u
+            SELECT id, recipient FROM u
             """, on: connection)
+        var recipients: [String: String] = [:]
+        for row in settled { recipients[try row[0].decode(String.self)] = try row[1].decode(String.self) }
+        return recipients
+    }
+}
+
+extension NewMessage {
+    /// Whether `other` has the same content, refs and time, so the two can be written by one statement that varies
+    /// only id and recipient (a request's messages always do).
+    func sharesContent(with other: NewMessage) -> Bool {
+        kind == other.kind && body == other.body && ref == other.ref && ref1 == other.ref1 && ref2 == other.ref2
+            && createdAt == other.createdAt
     }
 }

@@ -114,25 +114,7 @@ extension PostgresGatewayStore: MessageStore {
 
     public func insert(_ messages: [NewMessage]) async throws {
         guard !messages.isEmpty else { return }
-        if try await insertSending(messages, readingStatesOf: []) != nil { return }
-        try await transaction { connection in
-            for message in messages { try await insertMessage(message, on: connection) }
-        }
-    }
-
-    /// A synchronous message, stored as being sent by this instance with its dispatch started (see SQLite's).
-    func insertMessage(_ message: NewMessage, on connection: PostgresConnection) async throws {
-        try await execute(
-            """
-            INSERT INTO message (id, recipient, kind, body, status, ref, ref1, ref2, created_at, updated_at,
-              dispatch_started_at, owner)
-            VALUES (\(message.id), \(message.recipient), \(message.kind.rawValue), \(message.body), 'sending',
-              \(message.ref), \(message.ref1), \(message.ref2), \(message.createdAt), \(message.createdAt),
-              \(message.createdAt), \(instanceId))
-            """, on: connection)
-        try await appendStatus(
-            message.id, status: MessageStatus.sending.rawValue, source: "gateway", at: message.createdAt,
-            on: connection)
+        _ = try await insert(messages, readingStatesOf: [])
     }
 
     func appendStatus(
@@ -148,20 +130,29 @@ extension PostgresGatewayStore: MessageStore {
         try await insertAttempts(attempts)
     }
 
-    /// Completions that did not fail are one statement with the attempts and the key; failures also write their
-    /// `message.failed` events, in a transaction with the rest.
+    /// One statement settles every completion with the attempts and the key; failures also write their
+    /// `message.failed` events, in a transaction with it.
     public func complete(
         _ completions: [MessageCompletion], attempts: [NewAttempt], idempotency: IdempotencyCompletion?
     ) async throws {
         let failed = completions.filter { $0.status == .failed }
-        let others = completions.filter { $0.status != .failed }
-        if failed.isEmpty {
-            try await settleWithoutFailure(others, attempts: attempts, idempotency: idempotency, on: nil)
+        guard !failed.isEmpty else {
+            try await settle(completions, attempts: attempts, idempotency: idempotency, on: nil)
             return
         }
         try await transaction { connection in
-            try await settleWithoutFailure(others, attempts: attempts, idempotency: idempotency, on: connection)
-            for completion in failed { try await settle(completion, on: connection) }
+            let recipients = try await settle(completions, attempts: attempts, idempotency: idempotency, on: connection)
+            for completion in failed {
+                guard let recipient = recipients[completion.messageId] else { continue }
+                try await enqueueEvent(
+                    .messageFailed,
+                    data: [
+                        "messageId": completion.messageId, "to": "+" + recipient, "status": completion.status.rawValue,
+                        "account": completion.account, "provider": completion.provider,
+                        "errorCode": completion.errorCode?.rawValue, "errorMessage": completion.errorMessage,
+                        "providerCode": completion.providerCode,
+                    ], at: completion.at, on: connection)
+            }
         }
     }
 
