@@ -39,10 +39,8 @@ public actor Pacer {
         {
             return at
         }
-        var bucket = buckets[account] ?? TokenBucket(ratePerSecond: rate, now: now)
-        let at = bucket.reserve(count, now: now)
-        buckets[account] = bucket
-        return at
+        // Without a bound the bucket always reserves.
+        return reserveLocally(account: account, count: count, now: now, rate: rate, maxWaitMs: nil) ?? now
     }
 
     /// Reserves only if the wait is at most `maxWaitMs`; nil (and nothing reserved) otherwise.
@@ -51,8 +49,13 @@ public actor Pacer {
         if shared != nil {
             return await reserveShared(account: account, count: count, now: now, rate: rate, maxWaitMs: maxWaitMs)
         }
+        return reserveLocally(account: account, count: count, now: now, rate: rate, maxWaitMs: maxWaitMs)
+    }
+
+    /// This process's own bucket for the line: reserves unless the wait is over `maxWaitMs`.
+    private func reserveLocally(account: String, count: Int, now: Instant, rate: Double, maxWaitMs: Int?) -> Instant? {
         var bucket = buckets[account] ?? TokenBucket(ratePerSecond: rate, now: now)
-        guard bucket.wait(for: count, now: now) <= maxWaitMs else { return nil }
+        if let maxWaitMs, bucket.wait(for: count, now: now) > maxWaitMs { return nil }
         let at = bucket.reserve(count, now: now)
         buckets[account] = bucket
         return at
@@ -87,12 +90,8 @@ public actor Pacer {
                         line: account, count: size, ratePerSecond: rate, burst: max(rate, 1))
                 } catch {
                     leaseEnded(account)
-                    guard let maxWaitMs else { return nil }
-                    var bucket = buckets[account] ?? TokenBucket(ratePerSecond: rate, now: now)
-                    guard bucket.wait(for: count, now: now) <= maxWaitMs else { return nil }
-                    let at = bucket.reserve(count, now: now)
-                    buckets[account] = bucket
-                    return at
+                    guard maxWaitMs != nil else { return nil }
+                    return reserveLocally(account: account, count: count, now: now, rate: rate, maxWaitMs: maxWaitMs)
                 }
                 leased[account, default: LeasedSlots(ratePerSecond: rate)].add(count: size, first: now + firstInMs, now: now)
                 leaseEnded(account)
