@@ -18,14 +18,20 @@ import Testing
         return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
-    @Test func aPortInUseNamesTheAddressAndServerPortAndExits1WithoutClaimingToListen() async throws {
+    /// A new folder for one run of the CLI (which must be built); the caller removes it.
+    static func scratchDirectory(_ name: String) throws -> String {
         try #require(
             FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary),
             "build the CLI first (scripts/test does)")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "switchboard-start-\(UUID().uuidString)"
+            "switchboard-\(name)-\(UUID().uuidString)"
         ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func aPortInUseNamesTheAddressAndServerPortAndExits1WithoutClaimingToListen() async throws {
+        let directory = try Self.scratchDirectory("start")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let holder = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(
             host: "127.0.0.1", port: 0
@@ -48,13 +54,7 @@ import Testing
     }
 
     @Test func anUnreachableDatabaseNamesItsHostAndPortAndExits1WithoutThePassword() async throws {
-        try #require(
-            FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary),
-            "build the CLI first (scripts/test does)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "switchboard-start-\(UUID().uuidString)"
-        ).path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("start")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Port 9 (discard) has no PostgreSQL on loopback: the connection is refused.
         try """
@@ -74,9 +74,7 @@ import Testing
     }
 
     @Test func checkListsATypoAndABadRouteWithPathsAndExits1() throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary), "build the CLI first (scripts/test does)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-check-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("check")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try """
         {"accounts": [{"id": "k", "provider": "kaleyra", "pod": "in", "sid": "HX1", "apiKey": "x", "from": "+919000000001"}],
@@ -97,9 +95,7 @@ import Testing
     }
 
     @Test func serveRunsFromAFolderWithoutProvidersOnTheBuiltInCatalogs() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: CrashRecoveryTests.binary), "build the CLI first (scripts/test does)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-any-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory("any")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(probe.localAddress?.port)
